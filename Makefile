@@ -1,0 +1,89 @@
+# Hubs: developer tasks. Every target works on a fresh clone; stamp files make
+# repeated runs fast (the venv is rebuilt only when pyproject.toml changes, the
+# vendored front-end only when package.json or package-lock.json changes).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+VENV_STAMP := $(VENV)/.hubs-installed
+NODE_STAMP := node_modules/.hubs-installed
+VENDOR := hubs/static/vendor
+VENDOR_STAMP := $(VENDOR)/.hubs-copied
+NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
+SWAGGER_DIST := node_modules/swagger-ui-dist
+
+.PHONY: help venv assets run test lint format bench clean
+
+help: ## List the targets
+	@echo "Hubs make targets:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+venv: $(VENV_STAMP) ## Create .venv and install the app with its dev tools
+
+$(VENV_STAMP): pyproject.toml
+	@if [ ! -x $(BIN)/python ]; then \
+		$(PYTHON) -m venv $(VENV) || { \
+			echo "error: '$(PYTHON) -m venv' failed; on Debian install python3-venv (apt-get install -y python3-venv)" >&2; \
+			rm -rf $(VENV); exit 1; }; \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+assets: $(VENDOR_STAMP) ## Install front-end packages and copy them into hubs/static/vendor
+
+$(NODE_STAMP): package.json $(wildcard package-lock.json) $(wildcard .npmrc)
+	@command -v npm >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "npm not found: installing Debian's nodejs and npm"; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; \
+		else \
+			echo "error: npm not found; install Node.js 20 and npm" >&2; exit 1; \
+		fi; }
+	@if [ -f package-lock.json ]; then npm ci; else npm install; fi
+	@touch $@
+
+$(VENDOR_STAMP): $(NODE_STAMP)
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/nhsuk $(VENDOR)/swagger-ui
+	cp $(NHSUK_DIST)/nhsuk-frontend.min.js $(NHSUK_DIST)/nhsuk-frontend.min.js.map $(VENDOR)/nhsuk/
+	cp $(NHSUK_DIST)/nhsuk-frontend.min.css.map $(VENDOR)/nhsuk/
+	@# The stylesheet points its icons at the site root (url(/assets/...)); make
+	@# them relative so they resolve to $(VENDOR)/nhsuk/assets/ wherever static lives.
+	sed 's#url(/assets/#url(assets/#g' $(NHSUK_DIST)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
+	cp -R $(NHSUK_DIST)/assets $(VENDOR)/nhsuk/assets
+	cp $(SWAGGER_DIST)/swagger-ui.css $(SWAGGER_DIST)/swagger-ui-bundle.js \
+		$(SWAGGER_DIST)/swagger-ui-standalone-preset.js $(VENDOR)/swagger-ui/
+	@touch $@
+
+run: venv assets ## Migrate, load demo data and serve http://127.0.0.1:5000 (SQLite)
+	$(FLASK) db upgrade
+	$(FLASK) hubs demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: venv assets ## Lint, then the whole suite on SQLite and on a throwaway PostgreSQL
+	bash scripts/test-all.sh
+
+lint: venv ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv ## Format the code and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv ## Run the benchmarks (benchmarks/), if there are any
+	@if [ -d benchmarks ]; then \
+		$(BIN)/pytest benchmarks -q; \
+	else \
+		echo "No benchmarks yet (benchmarks/ does not exist)."; \
+	fi
+
+clean: ## Remove .venv, node_modules, vendored assets and local SQLite databases
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
+	rm -f instance/*.db

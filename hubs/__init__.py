@@ -1,0 +1,138 @@
+"""Hubs: case coordination for integrated community mental health hubs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import event
+
+from hubs.config import Config, UnsafeConfiguration, check_production_secrets, config_from_env
+from hubs.extensions import csrf, db, migrate, talisman
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, CLI and error handlers."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    _load_config(app, config)
+    if app.config["NAME"] == "production":
+        check_production_secrets(app.config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    if app.config["NAME"] == "production":
+        _refuse_demo_accounts(app)
+    return app
+
+
+def _load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> None:
+    base = config_from_env() if config is None or isinstance(config, dict) else config
+    app.config.from_object(base)
+    if isinstance(config, dict):
+        app.config.update(config)
+
+
+def _init_extensions(app: Flask) -> None:
+    import hubs.models  # noqa: F401 - the full metadata, before anything maps or migrates
+    from hubs.core import logging as hub_logging
+    from hubs.core.access import init_access
+    from hubs.core.errors import register_error_handlers
+    from hubs.core.templating import init_templating
+    from hubs.staff import passwords
+    from hubs.staff.auth import init_auth
+
+    hub_logging.configure_logging(app)
+    app.before_request(hub_logging.assign_request_id)
+    db.init_app(app)
+    with app.app_context():
+        _tune_engine(db.engine)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    talisman.init_app(
+        app,
+        content_security_policy=CSP,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+    )
+    passwords.configure(fast=bool(app.config.get("TESTING")))
+    init_auth(app)
+    init_access(app)
+    app.after_request(hub_logging.echo_request_id)
+    register_error_handlers(app)
+    init_templating(app)
+
+
+def _migrations_dir():  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _tune_engine(engine: sa.Engine) -> None:
+    """SQLite: enforce foreign keys and let SQLAlchemy manage transactions (savepoints work)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from hubs.directory.views import bp as directory_bp
+    from hubs.people.views import bp as people_bp
+    from hubs.portal.views import bp as portal_bp
+    from hubs.staff.admin_views import bp as admin_bp
+    from hubs.staff.views import bp as auth_bp
+
+    for blueprint in (auth_bp, admin_bp, directory_bp, people_bp, portal_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from hubs.cli import hubs_cli
+
+    app.cli.add_command(hubs_cli)
+
+
+def _refuse_demo_accounts(app: Flask) -> None:
+    from hubs.staff.models import User
+
+    with app.app_context():
+        if not sa.inspect(db.engine).has_table(User.__tablename__):
+            return
+        demo = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.is_demo.is_(True)))
+        db.session.remove()
+    if demo:
+        raise UnsafeConfiguration(
+            f"{demo} demo account(s) with a published password exist; remove them before "
+            "running in production"
+        )
+
+
+__all__ = ["create_app", "csrf"]

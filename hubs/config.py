@@ -1,0 +1,99 @@
+"""Settings from environment variables.
+
+Development and tests run with no setup on SQLite in `instance/`. Production refuses to
+start without a real secret key and a pseudonymisation key (checked in `create_app`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+DEV_SECRET = "dev-only-secret-not-for-production"  # noqa: S105 - refused in production
+
+
+def _sqlite_url(name: str) -> str:
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / name}"
+
+
+class Config:
+    NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("HUBS_DATABASE_URL") or _sqlite_url("hubs.db")
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    PSEUDONYM_KEY = os.environ.get("HUBS_PSEUDONYM_KEY", "dev-only-pseudonym-key")
+
+    # Sessions: the cookie carries only an opaque token; the record lives in the database.
+    SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=15)
+    SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
+    SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=30)
+    SESSION_COOKIE_NAME = "hubs_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = dt.timedelta(seconds=0)
+
+    # Sign-in throttling: the 11th wrong password inside the window is refused.
+    LOGIN_MAX_FAILURES = 10
+    LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=5)
+
+    # CSRF is checked by our own hook so that bearer-token API calls alone are exempt.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None  # the session's own timeouts bound a token's life
+
+    FORCE_HTTPS = False
+    DEMO_PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo data only
+    API_TITLE = "Hubs API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("HUBS_TEST_DATABASE_URL") or "sqlite://"
+    SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=0)
+
+
+class ProductionConfig(Config):
+    NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    FORCE_HTTPS = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("HUBS_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"HUBS_CONFIG must be one of {sorted(CONFIGS)}, not {name!r}") from None
+
+
+class UnsafeConfiguration(RuntimeError):
+    """The app would run in production with a development secret or demo accounts."""
+
+
+WEAK_SECRETS = {DEV_SECRET, "", "changeme", "secret"}
+
+
+def check_production_secrets(config: dict[str, Any]) -> None:
+    secret = config.get("SECRET_KEY") or ""
+    if secret in WEAK_SECRETS or len(secret) < 32:
+        raise UnsafeConfiguration("SECRET_KEY must be set to a random value of 32+ characters")
+    if config.get("PSEUDONYM_KEY", "").startswith("dev-only") or len(config["PSEUDONYM_KEY"]) < 32:
+        raise UnsafeConfiguration("HUBS_PSEUDONYM_KEY must be set to a random 32+ character value")

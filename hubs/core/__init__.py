@@ -1,0 +1,1 @@
+"""Shared base: declarative model base, column types, errors, audit, signals and access policy."""

@@ -1,0 +1,121 @@
+"""Domain errors raised by services and their mapping to HTTP.
+
+Services raise these; one set of handlers turns them into NHS-styled pages for browsers and
+JSON bodies naming the field for the API. A 500 shows only a correlation id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from flask import Flask, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = structlog.get_logger(__name__)
+
+
+class DomainError(Exception):
+    status_code = 400
+    title = "There is a problem"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+    title = "You do not have permission to do this"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    title = "Page not found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    title = "This record has changed"
+
+
+class InvalidTransition(Conflict):
+    title = "This action is not available"
+
+
+class ValidationError(DomainError):
+    status_code = 422
+    title = "Check the information you entered"
+
+
+HTTP_TITLES = {
+    400: "There is a problem with the request",
+    401: "You need to sign in",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "This action is not allowed here",
+    409: "This record has changed",
+    422: "Check the information you entered",
+    429: "Too many requests",
+}
+
+
+def wants_json() -> bool:
+    """API clients get JSON; browsers get pages."""
+    if request.path.startswith(("/api/", "/fhir/")):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def _respond(status: int, title: str, message: str, field: str | None = None) -> Any:
+    if wants_json():
+        body: dict[str, Any] = {"status": status, "error": title, "message": message}
+        if field:
+            body["field"] = field
+            body["errors"] = {field: [message]}
+        body["request_id"] = g.get("request_id")
+        return jsonify(body), status
+    return (
+        render_template("errors/error.html", status=status, title=title, message=message),
+        status,
+    )
+
+
+def handle_domain_error(error: DomainError) -> Any:
+    from hubs.extensions import db
+
+    db.session.rollback()  # nothing half-saves: the request's work is abandoned as a whole
+    return _respond(error.status_code, error.title, error.message, error.field)
+
+
+def handle_http_exception(error: HTTPException) -> Any:
+    status = error.code or 500
+    if status >= 500:
+        return handle_unexpected(error)
+    title = HTTP_TITLES.get(status, error.name)
+    return _respond(status, title, error.description or title)
+
+
+def handle_unexpected(error: Exception) -> Any:
+    from hubs.extensions import db
+
+    db.session.rollback()
+    request_id = g.get("request_id", "unknown")
+    log.exception("unhandled_error", error_type=type(error).__name__)
+    message = "Sorry, there is a problem with the service. Quote this reference if you report it."
+    if wants_json():
+        return jsonify(
+            {"status": 500, "error": "Internal error", "message": message, "request_id": request_id}
+        ), 500
+    return render_template("errors/500.html", request_id=request_id), 500
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

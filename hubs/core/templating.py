@@ -1,0 +1,55 @@
+"""Jinja set-up: NHS.UK frontend macros, role-aware navigation and shared helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+
+from hubs.core.access import AccessRole
+
+# (label, endpoint) per role, in the order shown in the header.
+NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    AccessRole.CLINICIAN: [("People", "people.index"), ("Directory", "directory.hubs")],
+    AccessRole.VCSE_WORKER: [("People", "people.index"), ("Directory", "directory.hubs")],
+    AccessRole.HUB_ADMIN: [("People", "people.index"), ("Directory", "directory.hubs")],
+    AccessRole.MANAGER: [
+        ("My team", "auth.my_team"),
+        ("People", "people.index"),
+        ("Directory", "directory.hubs"),
+    ],
+    AccessRole.ANALYST: [("Directory", "directory.hubs")],
+    AccessRole.SYSADMIN: [("Accounts", "admin.users"), ("Directory", "directory.hubs")],
+    AccessRole.PERSON: [("My record", "portal.home")],
+}
+
+
+def navigation() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint in NAVIGATION.get(current_user.access_role, []):
+        href = url_for(endpoint)
+        items.append({"text": label, "href": href, "active": request.path.startswith(href)})
+    return items
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [app.jinja_loader, PackageLoader("nhsuk_frontend_jinja", "templates")]  # type: ignore[list-item]
+    )
+    # The NHS macros read optional nested params (params.search.action) as the Nunjucks
+    # originals do; chainable undefined gives them the same forgiving lookups.
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_globals() -> dict[str, Any]:
+        return {
+            "service_name": "Hubs",
+            "navigation_items": navigation(),
+            "phase": "Demo" if app.config["NAME"] != "production" else "Beta",
+        }

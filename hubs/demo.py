@@ -1,0 +1,235 @@
+"""Demo data: hubs, services, staff in every role and about 50 fictional people.
+
+Everyone here is invented. NHS numbers come from the range reserved for synthetic data,
+people are flagged `is_synthetic`, and every account is flagged `is_demo` so production
+refuses to start while any exist. Running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from nhs_number import REGION_SYNTHETIC, generate
+from sqlalchemy.orm import Session
+
+from hubs.directory.models import GpPractice, Hub, Lcp, Organisation
+from hubs.directory.services import load_reference_data
+from hubs.people.models import (
+    ETHNIC_CATEGORIES,
+    Consent,
+    ConsentSection,
+    Person,
+    PortalAccount,
+    Sex,
+)
+from hubs.people.services import create_portal_account, grant_consent, register_person
+from hubs.staff.models import HubMembership, MembershipKind, StaffRole, User
+from hubs.staff.services import create_user
+
+PEOPLE_COUNT = 50
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    email: str
+    name: str
+    role: StaffRole
+    organisation: str
+    hub: str | None
+    is_manager: bool = False
+
+
+NAMED_STAFF = [
+    DemoStaff(
+        "manager@hatch.demo", "Morgan Demo-Manager", StaffRole.TEAM_MANAGER, "LYPFT", "HATCH", True
+    ),
+    DemoStaff(
+        "nurse@hatch.demo", "Nia Demo-Nurse", StaffRole.MENTAL_HEALTH_NURSE, "LYPFT", "HATCH"
+    ),
+    DemoStaff(
+        "connector@hatch.demo",
+        "Casey Demo-Connector",
+        StaffRole.WELLBEING_CONNECTOR,
+        "DEMOVCSE",
+        "HATCH",
+    ),
+    DemoStaff("admin@hatch.demo", "Ash Demo-Admin", StaffRole.ADMINISTRATOR, "LYPFT", "HATCH"),
+    DemoStaff(
+        "nurse@westleeds.demo", "Wren Demo-Nurse", StaffRole.MENTAL_HEALTH_NURSE, "LYPFT", "WLEEDS"
+    ),
+    DemoStaff(
+        "manager@westleeds.demo",
+        "Rowan Demo-Manager",
+        StaffRole.TEAM_MANAGER,
+        "LYPFT",
+        "WLEEDS",
+        True,
+    ),
+    DemoStaff("analyst@demo", "Avery Demo-Analyst", StaffRole.STRATEGY_ANALYST, "LCC", None),
+    DemoStaff("sysadmin@demo", "Sam Demo-Sysadmin", StaffRole.SYSTEM_ADMINISTRATOR, "LYPFT", None),
+]
+
+ROLE_ORGANISATION = {
+    StaffRole.SOCIAL_WORKER: "LCC",
+    StaffRole.PEER_SUPPORT_WORKER: "DEMOVCSE",
+    StaffRole.SUPPORT_WORKER: "LMIND",
+    StaffRole.PRIMARY_CARE_STAFF: "DEMOGP",
+}
+
+
+def _every_other_role() -> list[DemoStaff]:
+    """One HATCH team member for each MDT role the named accounts do not cover."""
+    covered = {s.role for s in NAMED_STAFF}
+    return [
+        DemoStaff(
+            f"{role.value.replace('_', '-')}@hatch.demo",
+            f"Demo {role.label}",
+            role,
+            ROLE_ORGANISATION.get(role, "LYPFT"),
+            "HATCH",
+        )
+        for role in StaffRole
+        if role not in covered
+    ]
+
+
+@dataclass
+class DemoReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, n: int = 1) -> None:
+        self.created[kind] = self.created.get(kind, 0) + n
+
+
+def _ensure_staff(session: Session, spec: DemoStaff, password: str, report: DemoReport) -> None:
+    if session.scalar(sa.select(User.id).where(User.email == spec.email)):
+        return
+    org = session.scalar(sa.select(Organisation).where(Organisation.code == spec.organisation))
+    user = create_user(
+        session,
+        email=spec.email,
+        display_name=spec.name,
+        password=password,
+        role=spec.role,
+        organisation_id=org.id,
+        is_demo=True,
+    )
+    if spec.hub:
+        hub = session.scalar(sa.select(Hub).join(Hub.lcp).where(Lcp.code == spec.hub))
+        kind = MembershipKind.MANAGER if spec.is_manager else MembershipKind.MEMBER
+        session.add(
+            HubMembership(user_id=user.id, hub_id=hub.id, kind=kind, started_on=hub.go_live_on)
+        )
+    report.add("staff")
+
+
+def _demo_nhs_numbers(count: int) -> list[str]:
+    state = random.getstate()
+    random.seed(20261123)  # the same fictional numbers every run keeps the demo idempotent
+    try:
+        numbers: list[str] = []
+        while len(numbers) < count:
+            candidate = generate(for_region=REGION_SYNTHETIC)[0]
+            if candidate not in numbers:
+                numbers.append(candidate)
+        return numbers
+    finally:
+        random.setstate(state)
+
+
+def _ensure_people(session: Session, report: DemoReport) -> list[Person]:
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(20261123)
+    rng = random.Random(20261123)
+    practices = session.scalars(
+        sa.select(GpPractice)
+        .join(GpPractice.lcp)
+        .where(Lcp.is_demo.is_(False))
+        .order_by(GpPractice.code)
+    ).all()
+    people = []
+    for i, number in enumerate(_demo_nhs_numbers(PEOPLE_COUNT)):
+        sex = rng.choice([Sex.FEMALE, Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.INDETERMINATE])
+        given = fake.first_name_female() if sex == Sex.FEMALE else fake.first_name_male()
+        family = fake.last_name()
+        dob = dt.date(2026 - rng.randint(15, 80), rng.randint(1, 12), rng.randint(1, 28))
+        person = session.scalar(sa.select(Person).where(Person.nhs_number == number))
+        if person is None:
+            practice = practices[i % len(practices)]
+            person = register_person(
+                session,
+                None,
+                nhs_number=number,
+                given_name=given,
+                family_name=family,
+                date_of_birth=dob,
+                sex=sex,
+                ethnic_category=rng.choice(list(ETHNIC_CATEGORIES)),
+                postcode=practice.postcode,
+                gp_practice_id=practice.id,
+                preferred_language=rng.choice(["English"] * 6 + ["Urdu", "Polish", "Punjabi"]),
+                interpreter_needed=rng.random() < 0.1,
+                is_synthetic=True,
+            )
+            report.add("people")
+        people.append(person)
+    return people
+
+
+def _ensure_consents(session: Session, people: list[Person], report: DemoReport) -> None:
+    """A few HATCH people agree to share with the demo VCSE, so the connector sees them."""
+    vcse = session.scalar(sa.select(Organisation).where(Organisation.code == "DEMOVCSE"))
+    hatch = [p for p in people if p.gp_practice and p.gp_practice.lcp.code == "HATCH"][:6]
+    for person in hatch:
+        already = session.scalar(
+            sa.select(Consent.id).where(
+                Consent.person_id == person.id, Consent.organisation_id == vcse.id
+            )
+        )
+        if already:
+            continue
+        grant_consent(
+            session,
+            None,
+            person,
+            organisation_id=vcse.id,
+            sections=[
+                ConsentSection.CARE_PLAN,
+                ConsentSection.SUPPORT_LOG,
+                ConsentSection.DEMOGRAPHICS,
+            ],
+            starts_on=dt.date(2026, 1, 1),
+        )
+        report.add("consents")
+
+
+def _ensure_portal_accounts(
+    session: Session, people: list[Person], password: str, report: DemoReport
+) -> None:
+    for n, person in enumerate(people[:2], start=1):
+        email = f"person{n}@demo"
+        if session.scalar(sa.select(User.id).where(User.email == email)):
+            continue
+        if session.scalar(sa.select(PortalAccount.id).where(PortalAccount.person_id == person.id)):
+            continue
+        create_portal_account(session, person, email=email, password=password, is_demo=True)
+        report.add("portal_accounts")
+
+
+def load_demo(session: Session, password: str) -> DemoReport:
+    """Create (or leave unchanged) the whole demo world."""
+    report = DemoReport()
+    load_reference_data(session)
+    for spec in NAMED_STAFF + _every_other_role():
+        _ensure_staff(session, spec, password, report)
+    session.flush()
+    people = _ensure_people(session, report)
+    _ensure_consents(session, people, report)
+    _ensure_portal_accounts(session, people, password, report)
+    session.flush()
+    return report

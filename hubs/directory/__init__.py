@@ -1,0 +1,1 @@
+"""The map of the system: Local Care Partnerships, hubs, organisations, GP practices, services."""

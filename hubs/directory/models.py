@@ -1,0 +1,135 @@
+"""Directory models: who is where, and what a person can be referred or signposted to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hubs.core.db import Base
+from hubs.core.types import enum_column
+
+
+class Lcp(Base):
+    """A Local Care Partnership: GP practices and local organisations serving a neighbourhood."""
+
+    __tablename__ = "lcps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    is_early_implementer: Mapped[bool] = mapped_column(default=False)
+    # Demo LCPs are invented to fill out the city; real ones are named in the seed documents.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    hub: Mapped[Hub | None] = relationship(back_populates="lcp", uselist=False)
+
+    def __repr__(self) -> str:
+        return f"<Lcp {self.code}>"
+
+
+class Hub(Base):
+    """The integrated community mental health hub serving one LCP."""
+
+    __tablename__ = "hubs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lcp_id: Mapped[int] = mapped_column(sa.ForeignKey("lcps.id"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    go_live_on: Mapped[dt.date | None]
+
+    lcp: Mapped[Lcp] = relationship(back_populates="hub")
+
+    def is_live(self, on: dt.date) -> bool:
+        return self.go_live_on is not None and self.go_live_on <= on
+
+    def __repr__(self) -> str:
+        return f"<Hub {self.name}>"
+
+
+class OrganisationKind(enum.StrEnum):
+    NHS_TRUST = "nhs_trust"
+    COMMUNITY_PROVIDER = "community_provider"
+    GP_PRACTICE = "gp_practice"
+    LOCAL_AUTHORITY = "local_authority"
+    VCSE = "vcse"
+
+
+class Organisation(Base):
+    """An employer of staff; information sharing can depend on it."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, "organisation_kind")
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.code}>"
+
+
+class GpPractice(Base):
+    """A GP practice; a person's registered practice decides their LCP and so their hub."""
+
+    __tablename__ = "gp_practices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    lcp_id: Mapped[int] = mapped_column(sa.ForeignKey("lcps.id"), index=True)
+    postcode: Mapped[str | None] = mapped_column(sa.String(10))
+
+    lcp: Mapped[Lcp] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<GpPractice {self.code}>"
+
+
+class ServiceKind(enum.StrEnum):
+    HUB_TEAM = "hub_team"
+    SPECIALIST = "specialist"
+    EARLY_INTERVENTION = "early_intervention"
+    CAMHS = "camhs"
+    EMPLOYMENT = "employment"
+    TALKING_THERAPIES = "talking_therapies"
+    CRISIS = "crisis"
+    ACCOMMODATION = "accommodation"
+    COMMUNITY_OFFER = "community_offer"
+    HELPLINE = "helpline"
+
+
+class Service(Base):
+    """Anything a person can be referred or signposted to."""
+
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    kind: Mapped[ServiceKind] = mapped_column(enum_column(ServiceKind, "service_kind"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    # A hub team service belongs to one hub; city-wide services have none.
+    hub_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    opening_hours: Mapped[str | None] = mapped_column(sa.String(200))
+    min_age: Mapped[int | None]
+    max_age: Mapped[int | None]
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    hub: Mapped[Hub | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "min_age IS NULL OR max_age IS NULL OR min_age <= max_age", name="age_range"
+        ),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Service {self.code}>"

@@ -1,0 +1,33 @@
+"""The directory: hubs by LCP and the services people can be referred or signposted to."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+
+from hubs.directory.models import Hub, Lcp, Service
+from hubs.extensions import db
+
+bp = Blueprint("directory", __name__, url_prefix="/directory")
+
+
+@bp.get("/hubs")
+def hubs() -> str:
+    rows = db.session.scalars(
+        sa.select(Hub)
+        .join(Hub.lcp)
+        .options(sa.orm.contains_eager(Hub.lcp))
+        .order_by(Lcp.is_demo, Lcp.name)
+    ).all()
+    return render_template("directory/hubs.html", hubs=rows)
+
+
+@bp.get("/services")
+def services() -> str:
+    rows = db.session.scalars(
+        sa.select(Service)
+        .where(Service.is_active.is_(True))
+        .options(sa.orm.joinedload(Service.organisation))
+        .order_by(Service.kind, Service.name)
+    ).all()
+    return render_template("directory/services.html", services=rows)

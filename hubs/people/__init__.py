@@ -1,0 +1,1 @@
+"""People who use services: demographics, carers and family, consent, portal accounts."""

@@ -1,0 +1,70 @@
+"""Why an actor may see a person's record (DESIGN §6), as a SQL condition.
+
+Single reads and lists use the same `person_scope` condition, so a list can never show
+someone a single read would refuse. Later features (referrals, care teams) add their
+relationships here.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from hubs.core.access import AccessRole
+from hubs.core.errors import NotFound
+from hubs.core.types import today
+from hubs.directory.models import GpPractice, Hub
+from hubs.people.models import Consent, ConsentWithdrawal, Person, PortalAccount
+from hubs.staff.models import HubMembership, User
+
+HUB_ROLES = {AccessRole.CLINICIAN, AccessRole.HUB_ADMIN, AccessRole.MANAGER}
+
+
+def hub_ids_of(user: User) -> sa.Select[tuple[int]]:
+    return sa.select(HubMembership.hub_id).where(HubMembership.user_id == user.id)
+
+
+def _registered_in_my_hubs(user: User) -> ColumnElement[bool]:
+    practices = (
+        sa.select(GpPractice.id)
+        .join(Hub, Hub.lcp_id == GpPractice.lcp_id)
+        .where(Hub.id.in_(hub_ids_of(user)))
+    )
+    return Person.gp_practice_id.in_(practices)
+
+
+def active_consent_condition(organisation_id: int | None) -> ColumnElement[bool]:
+    day = today()
+    return sa.exists(
+        sa.select(Consent.id).where(
+            Consent.person_id == Person.id,
+            Consent.organisation_id == organisation_id,
+            Consent.starts_on <= day,
+            sa.or_(Consent.ends_on.is_(None), Consent.ends_on >= day),
+            ~sa.exists(
+                sa.select(ConsentWithdrawal.id).where(ConsentWithdrawal.consent_id == Consent.id)
+            ),
+        )
+    )
+
+
+def person_scope(user: User) -> ColumnElement[bool]:
+    """The people this user may see, as a WHERE condition on `Person`."""
+    role = user.access_role
+    if role in HUB_ROLES:
+        return _registered_in_my_hubs(user)
+    if role == AccessRole.VCSE_WORKER:
+        return active_consent_condition(user.organisation_id)
+    if role == AccessRole.PERSON:
+        own = sa.select(PortalAccount.person_id).where(PortalAccount.user_id == user.id)
+        return Person.id.in_(own)
+    return sa.false()
+
+
+def get_person_for(session: Session, user: User, person_id: int) -> Person:
+    """Load one person if the user may see them; otherwise NotFound (never reveal existence)."""
+    person = session.scalar(sa.select(Person).where(Person.id == person_id, person_scope(user)))
+    if person is None:
+        raise NotFound("Page not found")
+    return person

@@ -1,0 +1,1 @@
+"""The person's own views: their record, plans and who has accessed their record."""

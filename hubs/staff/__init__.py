@@ -1,0 +1,1 @@
+"""Staff accounts, MDT roles, hub memberships, sign-in, sessions and API tokens."""

@@ -1,0 +1,40 @@
+"""System administration of accounts: no clinical data is shown here."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from hubs.extensions import db
+from hubs.staff import services
+from hubs.staff.models import AccountKind, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form: its CSRF token is the whole point."""
+
+
+@bp.get("/users")
+def users() -> str:
+    accounts = db.session.scalars(
+        # Staff only: a person's portal e-mail would reveal that they use mental health services.
+        sa.select(User)
+        .where(User.kind == AccountKind.STAFF)
+        .options(sa.orm.joinedload(User.organisation))
+        .order_by(User.email)
+    ).all()
+    return render_template("admin/users.html", accounts=accounts, form=ConfirmForm())
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def deactivate(user_id: int) -> Response:
+    ConfirmForm()  # CSRF is checked for every unsafe request before the view runs
+    user = services.deactivate_user(db.session, current_user._get_current_object(), user_id)
+    db.session.commit()
+    flash(f"{user.email} has been deactivated and signed out everywhere")
+    return redirect(url_for("admin.users"))

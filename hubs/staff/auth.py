@@ -1,0 +1,86 @@
+"""Wiring sign-in into Flask: session and bearer-token loading, CSRF, cache headers."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, abort, current_app, g, request
+from flask_login import AnonymousUserMixin, current_user
+
+from hubs.extensions import csrf, db, login_manager
+from hubs.staff import sessions
+from hubs.staff.models import User
+from hubs.staff.services import resolve_api_token
+
+
+class Anonymous(AnonymousUserMixin):
+    access_role = "anonymous"
+    id = None
+    email = "anonymous"
+    organisation_id = None
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+@login_manager.user_loader
+def load_user_from_session(token: str) -> User | None:
+    # A request that presents a bearer token is judged by that token alone, never by a
+    # cookie it also happens to carry (that would let a forged header skip CSRF).
+    if "Authorization" in request.headers:
+        return None
+    cfg = current_app.config
+    user = sessions.resolve_session(
+        db.session,
+        token,
+        idle=cfg["SESSION_IDLE_TIMEOUT"],
+        absolute=cfg["SESSION_ABSOLUTE_TIMEOUT"],
+        touch_interval=cfg["SESSION_TOUCH_INTERVAL"],
+    )
+    # Session bookkeeping (last seen, expiry) is its own small transaction at the start of
+    # the request, before any of the request's own work.
+    db.session.commit()
+    return user
+
+
+@login_manager.request_loader
+def load_user_from_bearer(req: object) -> User | None:
+    token = _bearer_token()
+    if token is None:
+        return None
+    user = resolve_api_token(db.session, token)
+    db.session.commit()
+    if user is not None:
+        g.auth_method = "token"
+        user.session_token = None
+    return user
+
+
+def authenticate_request() -> None:
+    """Load the user first thing, refuse bad tokens, and check CSRF for cookie sessions."""
+    current_user._get_current_object()  # force loading before any of the request's work
+    if "Authorization" in request.headers and g.get("auth_method") != "token":
+        abort(401, "The bearer token is missing, unknown or revoked")
+    if g.get("auth_method") == "token":
+        return
+    if request.method not in {"GET", "HEAD", "OPTIONS", "TRACE"}:
+        csrf.protect()
+
+
+def no_store_when_signed_in(response: Response) -> Response:
+    """Pages with personal data must not sit in a shared browser's cache."""
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def init_auth(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.session_protection = None  # the server-side record is the protection
+    app.before_request(authenticate_request)
+    app.after_request(no_store_when_signed_in)
