@@ -6,10 +6,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_talisman import Talisman
 from sqlalchemy import event
 
 from hubs.config import Config, UnsafeConfiguration, check_production_secrets, config_from_env
-from hubs.extensions import csrf, db, migrate, talisman
+from hubs.extensions import csrf, db, migrate
 
 CSP = {
     "default-src": "'self'",
@@ -52,7 +53,6 @@ def _init_extensions(app: Flask) -> None:
     from hubs.core.access import init_access
     from hubs.core.errors import register_error_handlers
     from hubs.core.templating import init_templating
-    from hubs.staff import passwords
     from hubs.staff.auth import init_auth
 
     hub_logging.configure_logging(app)
@@ -62,7 +62,7 @@ def _init_extensions(app: Flask) -> None:
         _tune_engine(db.engine)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
-    talisman.init_app(
+    Talisman(
         app,
         content_security_policy=CSP,
         force_https=app.config["FORCE_HTTPS"],
@@ -72,7 +72,6 @@ def _init_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
         x_content_type_options=True,
     )
-    passwords.configure(fast=bool(app.config.get("TESTING")))
     init_auth(app)
     init_access(app)
     app.after_request(hub_logging.echo_request_id)

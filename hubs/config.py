@@ -50,6 +50,15 @@ class Config:
     API_TITLE = "Hubs API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS: dict[str, Any] = {
+        "info": {"description": "Hubs case coordination API. Same access rules as the pages."},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearerAuth": []}],
+    }
 
 
 class DevelopmentConfig(Config):

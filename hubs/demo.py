@@ -12,7 +12,8 @@ import random
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from nhs_number import REGION_SYNTHETIC, generate
+from nhs_number import generate
+from nhs_number.constants import Range, Region
 from sqlalchemy.orm import Session
 
 from hubs.directory.models import GpPractice, Hub, Lcp, Organisation
@@ -30,6 +31,14 @@ from hubs.staff.models import HubMembership, MembershipKind, StaffRole, User
 from hubs.staff.services import create_user
 
 PEOPLE_COUNT = 50
+
+# NHS numbers starting 999 are the test range that is never issued to anyone. (The library's
+# REGION_SYNTHETIC spans every number starting 9, which is wider than the recognised range.)
+SYNTHETIC_999 = Region(
+    "Synthetic test range (999)",
+    ["synthetic"],
+    [Range(9_990_000_000, 9_999_999_999, "Synthetic test patients (999)")],
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +141,7 @@ def _demo_nhs_numbers(count: int) -> list[str]:
     try:
         numbers: list[str] = []
         while len(numbers) < count:
-            candidate = generate(for_region=REGION_SYNTHETIC)[0]
+            candidate = generate(for_region=SYNTHETIC_999)[0]
             if candidate not in numbers:
                 numbers.append(candidate)
         return numbers

@@ -3,7 +3,6 @@
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
 from hubs.core.db import Base
@@ -12,4 +11,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-talisman = Talisman()
+# Talisman and the flask-smorest Api keep per-app state, so create_app makes one per app.

@@ -34,9 +34,21 @@ def _reset_schema(engine: sa.Engine) -> None:
             conn.exec_driver_sql("CREATE SCHEMA public")
 
 
+class IsolatedRequestsClient(FlaskClient):
+    """A test client whose every request runs in its own application context, as on a real
+    server. The `db` fixture keeps an app context open for the whole test and Flask would
+    reuse it for requests, sharing `g` (Flask-Login's loaded user) and the scoped session
+    between the test body and every request."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     app = create_app(TestingConfig)
+    app.test_client_class = IsolatedRequestsClient
     with app.app_context():
         _reset_schema(_db.engine)
         flask_migrate.upgrade()
@@ -76,7 +88,9 @@ def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
     """Sign a user in through a real session record, as the sign-in form would."""
 
     def _login(user: User) -> FlaskClient:
-        token = staff_services.sign_in(_db.session, user, ip_address="127.0.0.1", user_agent="pytest")
+        token = staff_services.sign_in(
+            _db.session, user, ip_address="127.0.0.1", user_agent="pytest"
+        )
         _db.session.commit()
         with client.session_transaction() as cookie_session:
             cookie_session["_user_id"] = token
@@ -113,7 +127,12 @@ class World:
     person_shared: Person
 
 
-def _staff(role: StaffRole, org: Organisation, hub: Hub | None, kind: MembershipKind = MembershipKind.MEMBER) -> User:
+def _staff(
+    role: StaffRole,
+    org: Organisation,
+    hub: Hub | None,
+    kind: MembershipKind = MembershipKind.MEMBER,
+) -> User:
     user = factories.UserFactory(role=role, organisation=org)
     if hub is not None:
         factories.HubMembershipFactory(user=user, hub=hub, kind=kind)
@@ -144,8 +163,12 @@ def world(db: object) -> World:
     person_b = factories.PersonFactory(gp_practice=practice_b)
     person_shared = factories.PersonFactory(gp_practice=practice_b)
     grant_consent(
-        _db.session, None, person_shared, organisation_id=vcse.id,
-        sections=[ConsentSection.CARE_PLAN], starts_on=dt.date(2020, 1, 1),
+        _db.session,
+        None,
+        person_shared,
+        organisation_id=vcse.id,
+        sections=[ConsentSection.CARE_PLAN],
+        starts_on=dt.date(2020, 1, 1),
     )
     account = create_portal_account(
         _db.session, person_a, email="person-a@test.invalid", password=factories.PASSWORD

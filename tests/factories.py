@@ -8,7 +8,15 @@ import itertools
 import factory
 from nhs_number import REGION_SYNTHETIC, generate
 
-from hubs.directory.models import GpPractice, Hub, Lcp, Organisation, OrganisationKind, Service, ServiceKind
+from hubs.directory.models import (
+    GpPractice,
+    Hub,
+    Lcp,
+    Organisation,
+    OrganisationKind,
+    Service,
+    ServiceKind,
+)
 from hubs.extensions import db
 from hubs.people.models import Person, Sex
 from hubs.staff.models import AccountKind, HubMembership, MembershipKind, StaffRole, User

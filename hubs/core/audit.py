@@ -14,7 +14,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from flask import g, has_request_context
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from hubs.core.db import Base
 from hubs.core.types import enum_column, utcnow
@@ -103,3 +103,12 @@ def _refuse_audit_changes(session: Session, flush_context: object, instances: ob
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise AuditTampering("audit events are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_changes(state: ORMExecuteState) -> None:
+    """`session.execute(update(AuditEvent))` bypasses the flush; refuse it here too."""
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in state.all_mappers
+    ):
+        raise AuditTampering("audit events are append-only")

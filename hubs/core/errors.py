@@ -93,12 +93,38 @@ def handle_domain_error(error: DomainError) -> Any:
     return _respond(error.status_code, error.title, error.message, error.field)
 
 
+def _first_field(messages: Any, prefix: str = "") -> str | None:
+    """The dotted path of the first invalid field in webargs' nested error messages."""
+    if isinstance(messages, dict) and messages:
+        key, value = next(iter(messages.items()))
+        if key in {"json", "query", "form", "view_args"}:
+            return _first_field(value, prefix)
+        path = f"{prefix}.{key}" if prefix else str(key)
+        return _first_field(value, path) or path
+    return None
+
+
 def handle_http_exception(error: HTTPException) -> Any:
     status = error.code or 500
     if status >= 500:
         return handle_unexpected(error)
     title = HTTP_TITLES.get(status, error.name)
-    return _respond(status, title, error.description or title)
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if messages and wants_json():
+        field = _first_field(messages)
+        body = {
+            "status": status,
+            "error": title,
+            "message": "Check the fields named in errors",
+            "field": field,
+            "errors": messages.get("json", messages.get("query", messages)),
+            "request_id": g.get("request_id"),
+        }
+        return jsonify(body), status
+    body, status = _respond(status, title, error.description or title)
+    # Keep the headers the error itself defines (Allow on a 405, Retry-After on a 429).
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, status, headers
 
 
 def handle_unexpected(error: Exception) -> Any:

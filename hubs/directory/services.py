@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,15 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
             yield row
 
 
+@contextmanager
+def _at(where: str) -> Iterator[None]:
+    """Report a malformed value (bad kind, date or number) with the file and line it is on."""
+    try:
+        yield
+    except (KeyError, ValueError) as error:
+        raise ValidationError(f"{where}: {error}", field="code") from error
+
+
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"true", "yes", "1"}
 
@@ -77,30 +87,29 @@ def _by_code(session: Session, model: type[Any], code: str, where: str) -> Any:
 
 def _load_lcps(session: Session, report: LoadReport, data_dir: Path) -> None:
     for row in _rows(data_dir / "lcps.csv"):
-        lcp, is_new = _upsert(
-            session,
-            Lcp,
-            row["code"],
-            {
+        with _at(row["_where"]):
+            values = {
                 "name": row["name"],
                 "is_early_implementer": _bool(row["is_early_implementer"]),
                 "is_demo": _bool(row["is_demo"]),
-            },
-        )
+            }
+            go_live_on = _date(row["go_live_on"])
+        lcp, is_new = _upsert(session, Lcp, row["code"], values)
         report.count("lcps", is_new)
         session.flush()
         hub = session.scalar(sa.select(Hub).where(Hub.lcp_id == lcp.id))
         if hub is None:
             hub = Hub(lcp_id=lcp.id)
             session.add(hub)
-        report.count("hubs", is_new)
+        report.count("hubs", hub.id is None)
         hub.name = row["hub_name"]
-        hub.go_live_on = _date(row["go_live_on"])
+        hub.go_live_on = go_live_on
 
 
 def _load_organisations(session: Session, report: LoadReport, data_dir: Path) -> None:
     for row in _rows(data_dir / "organisations.csv"):
-        values = {"name": row["name"], "kind": OrganisationKind(row["kind"])}
+        with _at(row["_where"]):
+            values = {"name": row["name"], "kind": OrganisationKind(row["kind"])}
         report.count("organisations", _upsert(session, Organisation, row["code"], values)[1])
 
 
@@ -115,17 +124,22 @@ def _load_services(session: Session, report: LoadReport, data_dir: Path) -> None
     for row in _rows(data_dir / "services.csv"):
         org_code = row["organisation_code"].strip()
         org = _by_code(session, Organisation, org_code, row["_where"]) if org_code else None
-        values = {
-            "name": row["name"],
-            "kind": ServiceKind(row["kind"]),
-            "organisation_id": org.id if org else None,
-            "phone": row["phone"] or None,
-            "opening_hours": row["opening_hours"] or None,
-            "min_age": _int(row["min_age"]),
-            "max_age": _int(row["max_age"]),
-            "description": row["description"],
-        }
+        with _at(row["_where"]):
+            values = _service_values(row)
+        values["organisation_id"] = org.id if org else None
         report.count("services", _upsert(session, Service, row["code"], values)[1])
+
+
+def _service_values(row: dict[str, str]) -> dict[str, Any]:
+    return {
+        "name": row["name"],
+        "kind": ServiceKind(row["kind"]),
+        "phone": row["phone"] or None,
+        "opening_hours": row["opening_hours"] or None,
+        "min_age": _int(row["min_age"]),
+        "max_age": _int(row["max_age"]),
+        "description": row["description"],
+    }
 
 
 def _ensure_hub_team_services(session: Session, report: LoadReport) -> None:

@@ -90,7 +90,10 @@ def grant_consent(
     ends_on: dt.date | None = None,
 ) -> Consent:
     """The person agrees to share these sections of their record with an organisation."""
-    chosen = sorted({ConsentSection(s).value for s in sections})
+    try:
+        chosen = sorted({ConsentSection(s).value for s in sections})
+    except ValueError:
+        raise ValidationError("Choose sections from the list", field="sections") from None
     if not chosen:
         raise ValidationError("Choose at least one section to share", field="sections")
     if ends_on is not None and ends_on < starts_on:
@@ -208,13 +211,11 @@ def list_people(
     query = sa.select(Person).where(person_scope(actor))
     term = search.strip()
     if term:
-        like = f"%{term.lower()}%"
         digits = term.replace(" ", "")
+        full_name = sa.func.lower(Person.given_name + " " + Person.family_name)
         query = query.where(
-            sa.or_(
-                sa.func.lower(Person.given_name + " " + Person.family_name).like(like),
-                Person.nhs_number == digits,
-            )
+            # autoescape: a % or _ typed in the search box matches itself, not anything.
+            sa.or_(full_name.contains(term.lower(), autoescape=True), Person.nhs_number == digits)
         )
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     items = list(

@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-
-# Production parameters are argon2-cffi's defaults (RFC 9106 low-memory profile).
-_hasher = PasswordHasher()
-# Verified when the e-mail is unknown, so a wrong address costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+from flask import current_app, has_app_context
 
 MIN_LENGTH = 12
 
 
-def configure(fast: bool) -> None:
-    """Tests use cheap parameters; the algorithm (argon2id) stays the same."""
-    global _hasher, _DUMMY_HASH
-    _hasher = (
-        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if fast else PasswordHasher()
-    )
-    _DUMMY_HASH = _hasher.hash("not-a-real-password")
+@cache
+def _hasher(fast: bool) -> tuple[PasswordHasher, str]:
+    """argon2id with the library's RFC 9106 defaults; tests use cheap parameters of the same
+    algorithm. The dummy hash is verified when an e-mail is unknown, so a wrong address
+    costs the same time as a wrong password."""
+    if fast:
+        hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    else:
+        hasher = PasswordHasher()
+    return hasher, hasher.hash("not-a-real-password")
+
+
+def _current() -> tuple[PasswordHasher, str]:
+    # Per app, not per process: building a production app must not slow the test app.
+    fast = has_app_context() and bool(current_app.config.get("TESTING"))
+    return _hasher(fast)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _current()[0].hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    hasher, dummy = _current()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or dummy, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
