@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_smorest import Api
 from flask_talisman import Talisman
 from sqlalchemy import event
 
@@ -75,6 +76,8 @@ def _init_extensions(app: Flask) -> None:
     init_auth(app)
     init_access(app)
     app.after_request(hub_logging.echo_request_id)
+    app.extensions["hubs_api"] = Api(app)
+    # After the Api: its catch-all HTTP handler would otherwise answer every HTML page.
     register_error_handlers(app)
     init_templating(app)
 
@@ -103,14 +106,20 @@ def _tune_engine(engine: sa.Engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import hubs.portal.referral_views  # noqa: F401 - adds the person's referral pages to the portal
     from hubs.directory.views import bp as directory_bp
+    from hubs.interop.views import bp as api_docs_bp
     from hubs.people.views import bp as people_bp
     from hubs.portal.views import bp as portal_bp
+    from hubs.referrals.api import blp as referrals_api
+    from hubs.referrals.views import bp as referrals_bp
     from hubs.staff.admin_views import bp as admin_bp
     from hubs.staff.views import bp as auth_bp
 
-    for blueprint in (auth_bp, admin_bp, directory_bp, people_bp, portal_bp):
+    blueprints = (auth_bp, admin_bp, directory_bp, people_bp, referrals_bp, portal_bp, api_docs_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    app.extensions["hubs_api"].register_blueprint(referrals_api)
 
 
 def _register_cli(app: Flask) -> None:

@@ -240,5 +240,22 @@ def load_demo(session: Session, password: str) -> DemoReport:
     people = _ensure_people(session, report)
     _ensure_consents(session, people, report)
     _ensure_portal_accounts(session, people, password, report)
+    _ensure_referrals(session, people, report)
     session.flush()
     return report
+
+
+def _ensure_referrals(session: Session, people: list[Person], report: DemoReport) -> None:
+    from hubs.referrals.demo import load_demo_referrals
+
+    def user(email: str) -> User:
+        return session.execute(sa.select(User).where(User.email == email)).scalar_one()
+
+    staff = {
+        "HATCH": (user("nurse@hatch.demo"), user("admin@hatch.demo")),
+        "WLEEDS": (user("nurse@westleeds.demo"), user("manager@westleeds.demo")),
+    }
+    in_hubs = [p for p in people if p.gp_practice and p.gp_practice.lcp.code in staff]
+    created = load_demo_referrals(session, in_hubs, staff)
+    if created:
+        report.add("referrals", created)

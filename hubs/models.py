@@ -3,22 +3,38 @@
 from hubs.core.audit import AuditEvent
 from hubs.directory.models import GpPractice, Hub, Lcp, Organisation, Service
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
+from hubs.referrals.models import (
+    CareTeamMember,
+    ClockEvent,
+    Episode,
+    LeadWorkerChange,
+    Referral,
+    ReferralEvent,
+    ReferralNeed,
+)
 from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserSession
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "CareTeamMember",
+    "ClockEvent",
     "Consent",
     "ConsentWithdrawal",
+    "Episode",
     "GpPractice",
     "Hub",
     "HubMembership",
     "Lcp",
+    "LeadWorkerChange",
     "LoginAttempt",
     "Organisation",
     "Person",
     "PersonContact",
     "PortalAccount",
+    "Referral",
+    "ReferralEvent",
+    "ReferralNeed",
     "Service",
     "User",
     "UserSession",

@@ -12,17 +12,26 @@ from hubs.core.access import AccessRole
 
 # (label, endpoint) per role, in the order shown in the header.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    AccessRole.CLINICIAN: [("People", "people.index"), ("Directory", "directory.hubs")],
+    AccessRole.CLINICIAN: [
+        ("Triage queue", "referrals.queue"),
+        ("People", "people.index"),
+        ("Directory", "directory.hubs"),
+    ],
     AccessRole.VCSE_WORKER: [("People", "people.index"), ("Directory", "directory.hubs")],
-    AccessRole.HUB_ADMIN: [("People", "people.index"), ("Directory", "directory.hubs")],
+    AccessRole.HUB_ADMIN: [
+        ("Triage queue", "referrals.queue"),
+        ("People", "people.index"),
+        ("Directory", "directory.hubs"),
+    ],
     AccessRole.MANAGER: [
         ("My team", "auth.my_team"),
+        ("Triage queue", "referrals.queue"),
         ("People", "people.index"),
         ("Directory", "directory.hubs"),
     ],
     AccessRole.ANALYST: [("Directory", "directory.hubs")],
     AccessRole.SYSADMIN: [("Accounts", "admin.users"), ("Directory", "directory.hubs")],
-    AccessRole.PERSON: [("My record", "portal.home")],
+    AccessRole.PERSON: [("My record", "portal.home"), ("My referrals", "portal.my_referrals")],
 }
 
 

@@ -7,6 +7,8 @@ relationships here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -49,8 +51,19 @@ def active_consent_condition(organisation_id: int | None) -> ColumnElement[bool]
     )
 
 
-def person_scope(user: User) -> ColumnElement[bool]:
-    """The people this user may see, as a WHERE condition on `Person`."""
+Relationship = Callable[[User], "ColumnElement[bool] | None"]
+_RELATIONSHIPS: list[Relationship] = []
+
+
+def register_person_relationship(rule: Relationship) -> Relationship:
+    """Let a higher feature add a reason to see a person (a referral to my hub, a care team
+    I am in) without this module importing it. The rule returns None when it gives the
+    user's role no reason."""
+    _RELATIONSHIPS.append(rule)
+    return rule
+
+
+def _own_reasons(user: User) -> ColumnElement[bool]:
     role = user.access_role
     if role in HUB_ROLES:
         return _registered_in_my_hubs(user)
@@ -60,6 +73,13 @@ def person_scope(user: User) -> ColumnElement[bool]:
         own = sa.select(PortalAccount.person_id).where(PortalAccount.user_id == user.id)
         return Person.id.in_(own)
     return sa.false()
+
+
+def person_scope(user: User) -> ColumnElement[bool]:
+    """The people this user may see, as a WHERE condition on `Person`."""
+    reasons = [_own_reasons(user)]
+    reasons += [c for c in (rule(user) for rule in _RELATIONSHIPS) if c is not None]
+    return reasons[0] if len(reasons) == 1 else sa.or_(*reasons)
 
 
 def get_person_for(session: Session, user: User, person_id: int) -> Person:

@@ -25,6 +25,7 @@ from hubs.people.models import (
     Person,
     PersonContact,
     PortalAccount,
+    Sex,
 )
 from hubs.staff.models import AccountKind, User
 from hubs.staff.services import create_user
@@ -51,6 +52,10 @@ def register_person(session: Session, actor: User | None, **values: Any) -> Pers
         )
     if values.get("date_of_birth") and values["date_of_birth"] > today():
         raise ValidationError("Date of birth must be in the past", field="date_of_birth")
+    try:
+        values["sex"] = Sex(values.get("sex"))
+    except ValueError:
+        raise ValidationError("Choose the person's sex from the list", field="sex") from None
     if values.get("ethnic_category", "99") not in ETHNIC_CATEGORIES:
         raise ValidationError("Choose an ethnic category from the list", field="ethnic_category")
     person = Person(**values)

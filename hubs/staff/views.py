@@ -19,9 +19,10 @@ from hubs.staff.models import HubMembership, MembershipKind, User
 bp = Blueprint("auth", __name__)
 
 START_PAGES = {
-    AccessRole.CLINICIAN: "people.index",
+    # Hub staff start at the triage queue: managing referrals is their first job.
+    AccessRole.CLINICIAN: "referrals.queue",
     AccessRole.VCSE_WORKER: "people.index",
-    AccessRole.HUB_ADMIN: "people.index",
+    AccessRole.HUB_ADMIN: "referrals.queue",
     AccessRole.MANAGER: "auth.my_team",
     AccessRole.ANALYST: "directory.hubs",
     AccessRole.SYSADMIN: "admin.users",

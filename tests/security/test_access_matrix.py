@@ -11,9 +11,11 @@ Three layers:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,8 +28,12 @@ from werkzeug.test import TestResponse
 
 from hubs.core.access import ALL_ROLES, ANONYMOUS, MATRIX_PATH, RouteRule, load_matrix
 from hubs.core.audit import AuditEvent
+from hubs.directory.models import ServiceKind
+from hubs.extensions import db
 from hubs.people.models import Consent, Person
 from hubs.people.services import withdraw_consent
+from hubs.referrals import services as referral_services
+from hubs.referrals.models import Episode, NeedDomain, Priority, Referral, ReferralSource, Severity
 from hubs.staff.models import User
 from tests import factories
 from tests.conftest import World, csrf_token
@@ -53,11 +59,64 @@ def _throwaway_user_id(world: World, role: str) -> int:
     return factories.UserFactory(organisation=world.trust).id
 
 
+@dataclass
+class ReferralFixtures:
+    open_referral: Referral
+    accepted_referral: Referral
+    episode: Episode
+
+
+def referral_fixtures(world: World) -> ReferralFixtures:
+    """Referrals for person_a in hub_a, made once per test through the real services: one
+    open, one accepted with the VCSE worker in the care team (their reason to see it)."""
+    cached = getattr(world, "_referral_fixtures", None)
+    if cached is not None:
+        return cached
+    nurse = world.users["clinician"]
+    factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_a)
+    accepted = referral_services.receive_referral(
+        db.session, nurse, world.person_a, _referral_input()
+    )
+    referral_services.triage(
+        db.session, nurse, accepted, rationale="MDT", priority=Priority.ROUTINE
+    )
+    episode = referral_services.accept(db.session, nurse, accepted, lead_worker_id=nurse.id)
+    referral_services.add_to_care_team(db.session, episode, world.users["vcse_worker"])
+    open_referral = referral_services.receive_referral(
+        db.session, nurse, world.person_a, _referral_input(confirm_duplicate=True)
+    )
+    db.session.commit()
+    world._referral_fixtures = ReferralFixtures(open_referral, accepted, episode)  # type: ignore[attr-defined]
+    return world._referral_fixtures  # type: ignore[attr-defined]
+
+
+def _referral_input(**overrides: object) -> referral_services.ReferralInput:
+    values: dict[str, object] = {
+        "source": ReferralSource.GP,
+        "referrer_name": "Dr Example",
+        "received_on": dt.date.today(),
+        "priority": Priority.ROUTINE,
+        "needs": [referral_services.NeedInput(NeedDomain.FRIENDSHIPS, Severity.LOW, "Lonely")],
+    }
+    values.update(overrides)
+    return referral_services.ReferralInput(**values)  # type: ignore[arg-type]
+
+
+def _referral_id(world: World, role: str) -> int:
+    fixtures = referral_fixtures(world)
+    # The VCSE worker's reason is the care team of the accepted referral; hub staff act on
+    # the open one (the state table allows withdrawing it).
+    return (fixtures.accepted_referral if role == "vcse_worker" else fixtures.open_referral).id
+
+
 # URL argument name -> how to get a value for it from the world, for a role. A route with an
 # argument missing here fails the generated test loudly: extend this dict when you add one.
 URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "person_id": _related_person_id,
     "user_id": _throwaway_user_id,
+    "referral_id": _referral_id,
+    "episode_id": lambda world, role: referral_fixtures(world).episode.id,
+    "action": lambda world, role: "withdraw",
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -75,11 +134,71 @@ def _change_password_body(world: World, role: str) -> dict[str, str]:
     }
 
 
-# Form bodies that let a declared POST do its real work; other POSTs send only the CSRF token.
-POST_BODIES: dict[str, Callable[[World, str], dict[str, str]]] = {
+def _new_referral_body(world: World, role: str) -> dict[str, str]:
+    referral_fixtures(world)
+    return {
+        "person_id": str(world.person_a.id),
+        "source": "gp",
+        "referrer_name": "Dr Example",
+        "received_on": dt.date.today().isoformat(),
+        "priority": "routine",
+        "needs-0-domain": "accommodation",
+        "needs-0-severity": "high",
+        "needs-0-own_words": "Housing",
+        "confirm_duplicate": "y",
+        "submission_key": f"matrix-{role}",
+    }
+
+
+def _self_referral_body(world: World, role: str) -> dict[str, str]:
+    referral_fixtures(world)
+    return {"needs-0-domain": "friendships", "needs-0-severity": "low", "confirm_duplicate": "y"}
+
+
+def _reassign_body(world: World, role: str) -> dict[str, str]:
+    referral_fixtures(world)
+    return {"lead_worker_id": str(world.users["hub_admin"].id), "reason": "Rebalancing caseloads"}
+
+
+def _api_new_referral_body(world: World, role: str) -> dict[str, object]:
+    referral_fixtures(world)
+    return {
+        "person_id": world.person_a.id,
+        "source": "gp",
+        "referrer_name": "Dr Example",
+        "received_on": dt.date.today().isoformat(),
+        "priority": "routine",
+        "needs": [{"domain": "money_debt", "severity": "moderate"}],
+        "confirm_duplicate": True,
+    }
+
+
+# Bodies that let a declared POST do its real work; other POSTs send only the CSRF token.
+# Paths under /api/ send theirs as JSON with the token in the X-CSRFToken header.
+POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "auth.login": _sign_in_body,
     "auth.change_password": _change_password_body,
+    "referrals.new": _new_referral_body,
+    "referrals.act": lambda world, role: {"reason": "The person has found other support"},
+    "referrals.reassign": _reassign_body,
+    "portal.self_referral": _self_referral_body,
+    "referrals_api.Referrals": _api_new_referral_body,
+    "referrals_api.transition": lambda world, role: {"reason": "Found other support"},
 }
+
+
+def submit(
+    browser: FlaskClient, path: str, method: str, body: dict[str, object], token: str | None
+) -> TestResponse:
+    """Send a body as a browser form would, or as an API client does under /api/."""
+    if path.startswith("/api/"):
+        headers = {"X-CSRFToken": token} if token else {}
+        return browser.open(path, method=method, json=body, headers=headers)
+    data = dict(body)
+    if token:
+        data["csrf_token"] = token
+    return browser.open(path, method=method, data=data)
+
 
 # A page of each kind of visitor that carries a form (hence a CSRF token in the session).
 TOKEN_PAGES = {ANONYMOUS: SIGN_IN_PATH}
@@ -234,11 +353,11 @@ def test_each_role_may_use_exactly_the_routes_the_matrix_declares_for_it(
     rule = MATRIX[endpoint]
     browser = client_for(login_as, client, world, role)
     path = build_url(app, endpoint, method, world, role)
-    data = None
-    if method != "GET":
-        data = {"csrf_token": csrf_token(browser, token_page(role))}
-        data.update(POST_BODIES.get(endpoint, lambda w, r: {})(world, role))
-    response = browser.open(path, method=method, data=data)
+    if method == "GET":
+        response = browser.open(path, method=method)
+    else:
+        body = POST_BODIES.get(endpoint, lambda w, r: {})(world, role)
+        response = submit(browser, path, method, body, csrf_token(browser, token_page(role)))
     if may_use(rule, role):
         assert_allowed(response, role, path)
     else:

@@ -20,6 +20,7 @@ from tests.security.test_access_matrix import (
     ROLES,
     build_url,
     client_for,
+    submit,
     token_page,
 )
 
@@ -66,7 +67,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(
 ):
     _, browser, path, body = _prepare(app, client, login_as, world, endpoint)
     before = _fingerprint(db)
-    response = browser.post(path, data=body)
+    response = submit(browser, path, "POST", body, None)
     assert response.status_code == 400
     assert _fingerprint(db) == before
 
@@ -81,7 +82,7 @@ def test_post_with_a_forged_csrf_token_is_refused_and_changes_nothing(
     stolen = csrf_token(app.test_client(), "/sign-in")
     assert stolen != own
     before = _fingerprint(db)
-    response = browser.post(path, data={**body, "csrf_token": stolen})
+    response = submit(browser, path, "POST", body, stolen)
     assert response.status_code == 400
     assert _fingerprint(db) == before
 
@@ -91,7 +92,7 @@ def test_post_with_a_valid_csrf_token_proceeds(app, db, client, login_as, world,
     role, browser, path, body = _prepare(app, client, login_as, world, endpoint)
     token = csrf_token(browser, token_page(role))
     before = _fingerprint(db)
-    response = browser.post(path, data={**body, "csrf_token": token})
+    response = submit(browser, path, "POST", body, token)
     assert response.status_code < 400, response.status
     assert _fingerprint(db) != before, f"{endpoint} changed nothing with a valid token"
 

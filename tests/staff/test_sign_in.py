@@ -64,9 +64,9 @@ def attempts_for(db, email: str) -> list[LoginAttempt]:
 @pytest.mark.parametrize(
     ("role", "start_page"),
     [
-        ("clinician", "/people/"),
+        ("clinician", "/referrals/"),
         ("vcse_worker", "/people/"),
-        ("hub_admin", "/people/"),
+        ("hub_admin", "/referrals/"),
         ("manager", "/team"),
         ("analyst", "/directory/hubs"),
         ("sysadmin", "/admin/users"),
@@ -89,7 +89,7 @@ def test_sign_in_email_matching_ignores_case_and_surrounding_spaces(browser, wor
 
     response = post_sign_in(browser, f"  {email.upper()} ", PASSWORD, follow_redirects=True)
 
-    assert response.request.path == "/people/"
+    assert response.request.path == "/referrals/"
     assert browser.get("/people/").status_code == 200
 
 
@@ -227,7 +227,7 @@ def test_correct_password_works_again_once_the_five_minute_window_has_passed(bro
     with time_machine.travel(T0 + dt.timedelta(minutes=10), tick=False):
         response = post_sign_in(browser, email, PASSWORD, follow_redirects=True)
 
-        assert response.request.path == "/people/"
+        assert response.request.path == "/referrals/"
 
 
 # --- password storage -------------------------------------------------------------------
@@ -298,7 +298,7 @@ def test_sign_in_next_to_another_site_lands_on_the_start_page_instead(browser, w
         follow_redirects=True,
     )
 
-    assert response.request.path == "/people/"
+    assert response.request.path == "/referrals/"
     assert all("evil.example" not in r.location for r in response.history)
 
 

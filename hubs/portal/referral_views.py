@@ -1,0 +1,121 @@
+"""The person's referrals: status and the expected wait in plain words, and self-referral."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from hubs.core import audit
+from hubs.core.errors import DomainError, NotFound
+from hubs.core.types import today
+from hubs.extensions import db
+from hubs.people.models import PortalAccount
+from hubs.portal.views import bp
+from hubs.referrals import forms, queries, services
+from hubs.referrals.models import Priority, Referral, ReferralSource
+from hubs.referrals.queries import ReferralClocks
+from hubs.referrals.states import ReferralStatus
+from hubs.referrals.views import needs_from, show_error
+
+
+def _own_person_id() -> int:
+    person_id = db.session.scalar(
+        sa.select(PortalAccount.person_id).where(PortalAccount.user_id == current_user.id)
+    )
+    if person_id is None:
+        raise NotFound("Your account is not linked to a record yet. Contact your hub.")
+    return person_id
+
+
+def what_happens_next(referral: Referral, clocks: ReferralClocks) -> str:
+    """The referral's status in plain words for the person, with the expected wait."""
+    due = clocks.four_week.due_on.strftime("%-d %B %Y")
+    if referral.status == ReferralStatus.RECEIVED:
+        return (
+            f"{referral.hub.name} has your referral. The team meets to look at new "
+            f"referrals and will contact you. We aim to meet you, agree a plan with you and "
+            f"start your support by {due}."
+        )
+    if referral.status == ReferralStatus.TRIAGED:
+        return (
+            f"The team has looked at your referral and will contact you to arrange to meet. "
+            f"We aim to agree a plan with you and start your support by {due}."
+        )
+    if referral.status == ReferralStatus.ACCEPTED:
+        lead = referral.episode.lead_worker.display_name if referral.episode else "your lead worker"
+        return f"You are being supported by {referral.hub.name}. Your lead worker is {lead}."
+    if referral.status == ReferralStatus.SIGNPOSTED and referral.signposted_service:
+        return (
+            f"The team has arranged for {referral.signposted_service.name} to support you. "
+            "They will contact you. If they have not, tell the hub."
+        )
+    return (
+        "You told us you no longer wanted this support. You can ask for support again at any time."
+    )
+
+
+@bp.get("/referrals")
+def my_referrals() -> str:
+    person_id = _own_person_id()
+    actor = current_user._get_current_object()
+    referrals = [
+        r
+        for r in queries.referrals_of_person(db.session, actor, person_id)
+        if r.status != ReferralStatus.ENTERED_IN_ERROR
+    ]
+    clocks = queries.clocks_for_many(db.session, referrals)
+    audit.record(
+        "referral.list_own",
+        actor=actor,
+        record_type="referral_list",
+        record_id=person_id,
+        person_id=person_id,
+    )
+    db.session.commit()
+    explained = [(r, clocks[r.id], what_happens_next(r, clocks[r.id])) for r in referrals]
+    return render_template("portal/referrals.html", explained=explained)
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+def self_referral() -> Response | tuple[str, int] | str:
+    person_id = _own_person_id()
+    form = forms.SelfReferralForm()
+    if request.method == "GET":
+        form.submission_key.data = secrets.token_urlsafe(24)
+    elif "add_need" in request.form:
+        form.needs.append_entry()
+    elif form.validate():
+        try:
+            services.self_refer(
+                db.session,
+                current_user._get_current_object(),
+                person_id,
+                _self_referral_input(form),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Thank you. Your hub has your request and will contact you.")
+            return redirect(url_for("portal.my_referrals"))
+        return render_template("portal/self_referral.html", form=form), 422
+    return render_template("portal/self_referral.html", form=form)
+
+
+def _self_referral_input(form: forms.SelfReferralForm) -> services.ReferralInput:
+    return services.ReferralInput(
+        source=ReferralSource.SELF,
+        referrer_name="",
+        received_on=today(),
+        priority=Priority.ROUTINE,
+        needs=needs_from(form),
+        what_matters=form.what_matters.data or "",
+        communication_needs=form.communication_needs.data or "",
+        submission_key=form.submission_key.data or None,
+        confirm_duplicate=bool(form.confirm_duplicate.data),
+    )

@@ -1,0 +1,144 @@
+"""`/api/v1/referrals`: the same services and access rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from hubs.core import audit
+from hubs.core.errors import ValidationError
+from hubs.extensions import db
+from hubs.people.access import get_person_for
+from hubs.referrals import queries, services
+from hubs.referrals.access import get_referral_for
+from hubs.referrals.schemas import (
+    ReferralCreateSchema,
+    ReferralListArgs,
+    ReferralPageSchema,
+    ReferralSchema,
+    TransitionSchema,
+)
+from hubs.referrals.states import ReferralAction
+
+blp = Blueprint(
+    "referrals_api",
+    __name__,
+    url_prefix="/api/v1/referrals",
+    description="Referrals by need, their transitions and clocks",
+)
+
+
+def _actor() -> Any:
+    return current_user._get_current_object()
+
+
+def _with_clocks(referrals: list[Any], clocks: dict[int, Any] | None = None) -> list[Any]:
+    """Attach each referral's clocks (computed for the whole page at once) for the schema."""
+    clocks = clocks if clocks is not None else queries.clocks_for_many(db.session, referrals)
+    for referral in referrals:
+        referral.clocks = clocks[referral.id]
+    return referrals
+
+
+@blp.route("/")
+class Referrals(MethodView):
+    @blp.arguments(ReferralListArgs, location="query")
+    @blp.response(200, ReferralPageSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List referrals you may see (open ones by default), most urgent first."""
+        filters = queries.QueueFilters(
+            args["status"], args["priority"], args["need"], args["hub_id"]
+        )
+        page = queries.triage_queue(
+            db.session, _actor(), filters, page=args["page"], per_page=args["per_page"]
+        )
+        audit.record(
+            "referral.list",
+            actor=_actor(),
+            record_type="referral_list",
+            record_id=f"page-{args['page']}",
+        )
+        db.session.commit()
+        return {
+            "items": _with_clocks(page.items, page.clocks),
+            "total": page.total,
+            "page": page.page,
+            "pages": page.pages,
+        }
+
+    @blp.arguments(ReferralCreateSchema)
+    @blp.response(201, ReferralSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Record a referral by need for a person you may see."""
+        person = get_person_for(db.session, _actor(), data.pop("person_id"))
+        needs = [services.NeedInput(**n) for n in data.pop("needs")]
+        referral = services.receive_referral(
+            db.session, _actor(), person, services.ReferralInput(needs=needs, **data)
+        )
+        db.session.commit()
+        return _with_clocks([referral])[0]
+
+
+@blp.route("/<int:referral_id>")
+class ReferralItem(MethodView):
+    @blp.response(200, ReferralSchema)
+    def get(self, referral_id: int) -> Any:
+        """Read one referral (404 if you have no reason to see it)."""
+        referral = get_referral_for(db.session, _actor(), referral_id)
+        audit.record(
+            "referral.view",
+            actor=_actor(),
+            record_type="referral",
+            record_id=referral.id,
+            person_id=referral.person_id,
+        )
+        db.session.commit()
+        return _with_clocks([referral])[0]
+
+
+def _apply(action: ReferralAction, referral: Any, data: dict[str, Any]) -> None:
+    actor, session = _actor(), db.session
+    if action == ReferralAction.TRIAGE:
+        if data["priority"] is None:
+            raise ValidationError("Confirm the priority", field="priority")
+        services.triage(
+            session, actor, referral, rationale=data["rationale"], priority=data["priority"]
+        )
+    elif action == ReferralAction.ACCEPT:
+        services.accept(
+            session,
+            actor,
+            referral,
+            lead_worker_id=data["lead_worker_id"],
+            package_started_on=data["package_started_on"],
+        )
+    elif action == ReferralAction.SIGNPOST:
+        services.signpost(
+            session,
+            actor,
+            referral,
+            service_id=data["service_id"],
+            handover_note=data["handover_note"],
+            confirmed_on=data["confirmed_on"],
+        )
+    elif action == ReferralAction.WITHDRAW:
+        services.withdraw(session, actor, referral, reason=data["reason"])
+    else:
+        services.enter_in_error(session, actor, referral, reason=data["reason"])
+
+
+@blp.route(
+    "/<int:referral_id>/<any(triage,accept,signpost,withdraw,enter_in_error):action>",
+    methods=["POST"],
+)
+@blp.arguments(TransitionSchema)
+@blp.response(200, ReferralSchema)
+def transition(data: dict[str, Any], referral_id: int, action: str) -> Any:
+    """Take an action on a referral: 409 if the state table does not allow it."""
+    referral = get_referral_for(db.session, _actor(), referral_id)
+    _apply(ReferralAction(action), referral, data)
+    db.session.commit()
+    return _with_clocks([referral])[0]
