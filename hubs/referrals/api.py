@@ -72,12 +72,17 @@ class Referrals(MethodView):
     @blp.arguments(ReferralCreateSchema)
     @blp.response(201, ReferralSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Record a referral by need for a person you may see."""
-        person = get_person_for(db.session, _actor(), data.pop("person_id"))
+        """Record a referral by need, for a person you may see or someone new."""
+        person_id, new_person = data.pop("person_id"), data.pop("person")
         needs = [services.NeedInput(**n) for n in data.pop("needs")]
-        referral = services.receive_referral(
-            db.session, _actor(), person, services.ReferralInput(needs=needs, **data)
-        )
+        referral_input = services.ReferralInput(needs=needs, **data)
+        if new_person is not None:
+            referral = services.receive_referral_for_new_person(
+                db.session, _actor(), new_person, referral_input
+            )
+        else:
+            person = get_person_for(db.session, _actor(), person_id)
+            referral = services.receive_referral(db.session, _actor(), person, referral_input)
         db.session.commit()
         return _with_clocks([referral])[0]
 

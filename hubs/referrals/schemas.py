@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from hubs.people.models import Sex
 from hubs.referrals.models import NeedDomain, Priority, ReferralSource, Severity
 from hubs.referrals.states import ReferralStatus
 
@@ -15,8 +16,24 @@ class NeedSchema(ma.Schema):
     own_words = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
+class NewPersonSchema(ma.Schema):
+    """Someone not yet known to the system, registered with their referral."""
+
+    nhs_number = fields.String(load_default=None, validate=validate.Length(max=12))
+    given_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    family_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    date_of_birth = fields.Date(required=True)
+    sex = fields.Enum(Sex, by_value=True, required=True)
+    gp_practice_id = fields.Integer(load_default=None)
+
+
 class ReferralCreateSchema(ma.Schema):
-    person_id = fields.Integer(required=True)
+    person_id = fields.Integer(load_default=None, metadata={"description": "An existing person"})
+    person = fields.Nested(
+        NewPersonSchema,
+        load_default=None,
+        metadata={"description": "Or someone new (give one of the two)"},
+    )
     source = fields.Enum(ReferralSource, by_value=True, required=True)
     referrer_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     referrer_organisation = fields.String(load_default=None, validate=validate.Length(max=160))
@@ -44,6 +61,11 @@ class ReferralCreateSchema(ma.Schema):
         metadata={"description": "Repeat a create safely"},
     )
     confirm_duplicate = fields.Boolean(load_default=False)
+
+    @ma.validates_schema
+    def _one_person(self, data: dict[str, object], **kwargs: object) -> None:
+        if (data.get("person_id") is None) == (data.get("person") is None):
+            raise ma.ValidationError("Give either person_id or person", field_name="person_id")
 
 
 class ReferralSchema(ma.Schema):

@@ -251,11 +251,11 @@ def receive_referral_for_new_person(
         ("date_of_birth", "date of birth"),
     ):
         if not person_values.get(name):
-            raise ValidationError(f"Enter the person's {label}", field=f"person-{name}")
+            raise ValidationError(f"Enter the person's {label}", field=f"person.{name}")
     try:
         person = register_person(session, actor, **person_values)
     except ValidationError as error:
-        raise ValidationError(error.message, field=f"person-{error.field}") from error
+        raise ValidationError(error.message, field=f"person.{error.field}") from error
     return receive_referral(session, actor, person, data)
 
 

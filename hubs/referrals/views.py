@@ -39,7 +39,7 @@ def _enum_arg(enum_cls: Any, name: str) -> Any:
 def show_error(form: Any, error: DomainError) -> None:
     """Put a service's error on the form field it names (or the form as a whole)."""
     target = form
-    for part in (error.field or "").split("-"):
+    for part in (error.field or "").split("."):
         target = getattr(target, part, None) if part else None
         if target is None:
             break

@@ -146,3 +146,57 @@ def test_swagger_ui_is_served_from_our_own_static_files(login_as, world):
     html = login_as(world.users["clinician"]).get("/api/v1/docs").get_data(as_text=True)
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
     assert "http" not in html.replace("http-equiv", "")
+
+
+def test_api_registers_a_new_person_with_their_referral(client, world, named_services):
+    from tests import factories
+
+    body = _body(
+        world,
+        person={
+            "nhs_number": factories.synthetic_nhs_number(),
+            "given_name": "Fictional",
+            "family_name": "Apiperson",
+            "date_of_birth": "1991-02-03",
+            "sex": "female",
+            "gp_practice_id": world.person_a.gp_practice_id,
+        },
+    )
+    del body["person_id"]
+    response = client.post(
+        "/api/v1/referrals/", json=body, headers=_bearer(world.users["hub_admin"])
+    )
+    assert response.status_code == 201 and response.json["hub_id"] == world.hub_a.id
+
+
+def test_api_refuses_an_invalid_nhs_number_naming_the_field_and_saves_nothing(
+    client, world, named_services
+):
+    from hubs.people.models import Person
+
+    people = db.session.scalar(sa.select(sa.func.count(Person.id)))
+    body = _body(
+        world,
+        person={
+            "nhs_number": "1234567890",
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "1991-02-03",
+            "sex": "male",
+        },
+    )
+    del body["person_id"]
+    response = client.post(
+        "/api/v1/referrals/", json=body, headers=_bearer(world.users["hub_admin"])
+    )
+    assert response.status_code == 422 and response.json["field"] == "person.nhs_number"
+    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == people
+
+
+def test_api_needs_exactly_one_way_to_name_the_person(client, world, named_services):
+    body = _body(world)
+    del body["person_id"]
+    response = client.post(
+        "/api/v1/referrals/", json=body, headers=_bearer(world.users["clinician"])
+    )
+    assert response.status_code == 422 and response.json["field"] == "person_id"

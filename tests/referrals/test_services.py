@@ -349,7 +349,7 @@ def test_new_person_with_invalid_nhs_number_saves_nothing(world, named_services)
             },
             referral_input(),
         )
-    assert error.value.field == "person-nhs_number"
+    assert error.value.field == "person.nhs_number"
     assert _count(Person) == people_before
 
 
