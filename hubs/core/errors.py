@@ -79,7 +79,9 @@ def _respond(status: int, title: str, message: str, field: str | None = None) ->
             body["field"] = field
             body["errors"] = {field: [message]}
         body["request_id"] = g.get("request_id")
-        return jsonify(body), status
+        # RFC 9110: a 401 names the scheme a client should use (API clients use bearer tokens).
+        headers = {"WWW-Authenticate": 'Bearer realm="hubs"'} if status == 401 else {}
+        return jsonify(body), status, headers
     return (
         render_template("errors/error.html", status=status, title=title, message=message),
         status,
