@@ -79,9 +79,7 @@ def _respond(status: int, title: str, message: str, field: str | None = None) ->
             body["field"] = field
             body["errors"] = {field: [message]}
         body["request_id"] = g.get("request_id")
-        # RFC 9110: a 401 names the scheme a client should use (API clients use bearer tokens).
-        headers = {"WWW-Authenticate": 'Bearer realm="hubs"'} if status == 401 else {}
-        return jsonify(body), status, headers
+        return jsonify(body), status
     return (
         render_template("errors/error.html", status=status, title=title, message=message),
         status,
@@ -126,6 +124,9 @@ def handle_http_exception(error: HTTPException) -> Any:
     body, status = _respond(status, title, error.description or title)
     # Keep the headers the error itself defines (Allow on a 405, Retry-After on a 429).
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if status == 401:
+        # RFC 9110: a 401 names the scheme to use; API clients authenticate with bearer tokens.
+        headers.append(("WWW-Authenticate", 'Bearer realm="hubs"'))
     return body, status, headers
 
 

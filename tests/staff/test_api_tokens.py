@@ -263,3 +263,9 @@ def test_a_bearer_token_post_does_not_sign_out_the_owners_browser_sessions(
         )
         == 0
     )
+
+
+def test_unauthenticated_api_request_is_told_to_use_a_bearer_token(client):
+    response = client.get("/api/v1/referrals/")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
