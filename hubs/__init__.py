@@ -106,7 +106,12 @@ def _tune_engine(engine: sa.Engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import hubs.careplans.access
+    import hubs.portal.plan_views
     import hubs.portal.referral_views  # noqa: F401 - adds the person's referral pages to the portal
+    from hubs.careplans.outcome_views import bp as outcomes_bp
+    from hubs.careplans.safety_views import bp as safetyplans_bp
+    from hubs.careplans.views import bp as careplans_bp
     from hubs.directory.views import bp as directory_bp
     from hubs.interop.views import bp as api_docs_bp
     from hubs.people.views import bp as people_bp
@@ -116,7 +121,18 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.staff.admin_views import bp as admin_bp
     from hubs.staff.views import bp as auth_bp
 
-    blueprints = (auth_bp, admin_bp, directory_bp, people_bp, referrals_bp, portal_bp, api_docs_bp)
+    blueprints = (
+        auth_bp,
+        admin_bp,
+        directory_bp,
+        people_bp,
+        referrals_bp,
+        careplans_bp,
+        safetyplans_bp,
+        outcomes_bp,
+        portal_bp,
+        api_docs_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.extensions["hubs_api"].register_blueprint(referrals_api)

@@ -1,5 +1,16 @@
 """Imports every model module so the metadata is complete (for Alembic and the test suite)."""
 
+from hubs.careplans.models import (
+    BreakGlassAccess,
+    CarePlan,
+    CarePlanAction,
+    CarePlanComment,
+    CarePlanGoal,
+    Notification,
+    OutcomeMeasure,
+    SafetyPlan,
+    SafetyPlanProposal,
+)
 from hubs.core.audit import AuditEvent
 from hubs.directory.models import GpPractice, Hub, Lcp, Organisation, Service
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
@@ -17,6 +28,11 @@ from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserS
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "BreakGlassAccess",
+    "CarePlan",
+    "CarePlanAction",
+    "CarePlanComment",
+    "CarePlanGoal",
     "CareTeamMember",
     "ClockEvent",
     "Consent",
@@ -28,13 +44,17 @@ __all__ = [
     "Lcp",
     "LeadWorkerChange",
     "LoginAttempt",
+    "Notification",
     "Organisation",
+    "OutcomeMeasure",
     "Person",
     "PersonContact",
     "PortalAccount",
     "Referral",
     "ReferralEvent",
     "ReferralNeed",
+    "SafetyPlan",
+    "SafetyPlanProposal",
     "Service",
     "User",
     "UserSession",

@@ -117,6 +117,9 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "referral_id": _referral_id,
     "episode_id": lambda world, role: referral_fixtures(world).episode.id,
     "action": lambda world, role: "withdraw",
+    # --- care plans (careplans.*) ---
+    # --- safety plans (safetyplans.*) ---
+    # --- outcome measures (outcomes.*) ---
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -184,6 +187,9 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "portal.self_referral": _self_referral_body,
     "referrals_api.Referrals": _api_new_referral_body,
     "referrals_api.transition": lambda world, role: {"reason": "Found other support"},
+    # --- care plans (careplans.*) ---
+    # --- safety plans (safetyplans.*) ---
+    # --- outcome measures (outcomes.*) ---
 }
 
 

@@ -1,0 +1,112 @@
+"""Who may see and change a person's plans (DESIGN §3 rules 5-6, §6).
+
+The person's record must first be visible (`people.access.get_person_for`, 404 if not);
+this decides which plans and sections on top: the care team and hub clinicians see
+everything and edit; others see only what an active consent shares with their
+organisation, or what a live break-glass grant opens. Staff-only notes are never shown
+to the person or to VCSE staff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hubs.careplans.models import BreakGlassAccess
+from hubs.core.access import AccessRole
+from hubs.core.types import utcnow
+from hubs.people.access import hub_ids_of, register_person_relationship
+from hubs.people.models import ConsentSection, Person
+from hubs.people.services import shared_sections
+from hubs.referrals.models import CareTeamMember, Episode
+from hubs.staff.models import User
+
+CLINICAL = {AccessRole.CLINICIAN, AccessRole.MANAGER}
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    care_plan: bool = False
+    safety_plan: bool = False
+    staff_notes: bool = False
+    outcomes: bool = False
+    edit: bool = False
+    drafts: bool = False  # the person sees only agreed versions
+
+    @property
+    def any(self) -> bool:
+        return self.care_plan or self.safety_plan or self.outcomes
+
+
+NONE = PlanAccess()
+OWN = PlanAccess(care_plan=True, safety_plan=True, outcomes=True)
+FULL = PlanAccess(
+    care_plan=True, safety_plan=True, staff_notes=True, outcomes=True, edit=True, drafts=True
+)
+
+
+def is_clinically_involved(session: Session, user: User, person_id: int) -> bool:
+    """In the care team of one of the person's episodes, or a clinician of its hub."""
+    if user.access_role not in CLINICAL:
+        return False
+    team = sa.select(CareTeamMember.episode_id).where(
+        CareTeamMember.user_id == user.id, CareTeamMember.left_on.is_(None)
+    )
+    found = session.scalar(
+        sa.select(Episode.id)
+        .where(
+            Episode.person_id == person_id,
+            sa.or_(Episode.hub_id.in_(hub_ids_of(user)), Episode.id.in_(team)),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def has_break_glass(session: Session, user: User, person_id: int) -> bool:
+    found = session.scalar(
+        sa.select(BreakGlassAccess.id)
+        .where(
+            BreakGlassAccess.user_id == user.id,
+            BreakGlassAccess.person_id == person_id,
+            BreakGlassAccess.expires_at > utcnow(),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def plan_access(session: Session, user: User, person: Person) -> PlanAccess:
+    """What this user may see of this person's plans (the person is already visible)."""
+    role = user.access_role
+    if role == AccessRole.PERSON:
+        return OWN
+    if role in {AccessRole.ANALYST, AccessRole.SYSADMIN, AccessRole.HUB_ADMIN}:
+        return NONE
+    if is_clinically_involved(session, user, person.id):
+        return FULL
+    if role in CLINICAL and has_break_glass(session, user, person.id):
+        return PlanAccess(
+            care_plan=True, safety_plan=True, staff_notes=True, outcomes=True, drafts=True
+        )
+    sections = shared_sections(session, person.id, user.organisation_id)
+    return PlanAccess(
+        care_plan=ConsentSection.CARE_PLAN in sections,
+        safety_plan=ConsentSection.SAFETY_PLAN in sections,
+        outcomes=ConsentSection.OUTCOME_MEASURES in sections,
+        drafts=role in CLINICAL,
+    )
+
+
+def _person_via_break_glass(user: User) -> sa.ColumnElement[bool] | None:
+    if user.access_role not in CLINICAL:
+        return None
+    live = sa.select(BreakGlassAccess.person_id).where(
+        BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > utcnow()
+    )
+    return Person.id.in_(live)
+
+
+register_person_relationship(_person_via_break_glass)

@@ -1,0 +1,329 @@
+"""Care plans, safety plans and outcome measures: versioned, co-produced, held by the person.
+
+Every version of a plan is its own row and is never overwritten: agreeing snapshots a
+version, an edit after agreement starts a new draft version, and a save made against an
+old version (the `revision` the form carried) is refused as a conflict (DESIGN §3 rule 8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hubs.core.db import Base
+from hubs.core.types import enum_column, utcnow
+from hubs.directory.models import Service
+from hubs.people.models import Person
+from hubs.referrals.models import Episode, NeedDomain
+from hubs.staff.models import User
+
+
+class PlanStatus(enum.StrEnum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+    UNDER_REVIEW = "under_review"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class AgreementMethod(enum.StrEnum):
+    """How the person's agreement was recorded."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+    PORTAL = "portal"
+    LETTER = "letter"
+
+    @property
+    def label(self) -> str:
+        return {
+            "in_person": "In person",
+            "phone": "By phone",
+            "video": "By video call",
+            "portal": "In the portal",
+            "letter": "By letter",
+        }[self.value]
+
+
+class GoalStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    NO_LONGER_NEEDED = "no_longer_needed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ActionCategory(enum.StrEnum):
+    PHYSICAL_HEALTH = "physical_health"
+    MEDICATION = "medication"
+    PSYCHOLOGICAL = "psychological"
+    SOCIAL = "social"
+    EMPLOYMENT_IPS = "employment_ips"
+    FAMILY_CARER = "family_carer"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "employment_ips": "Employment and IPS",
+            "family_carer": "Family and carer support",
+        }.get(self.value, self.value.replace("_", " ").capitalize())
+
+
+class CarePlan(Base):
+    """One version of a person's care plan for an episode of care."""
+
+    __tablename__ = "care_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(sa.ForeignKey("episodes.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    version: Mapped[int]
+    status: Mapped[PlanStatus] = mapped_column(
+        enum_column(PlanStatus, "care_plan_status", 20), default=PlanStatus.DRAFT, index=True
+    )
+    about_me: Mapped[str] = mapped_column(sa.Text, default="")
+    what_matters: Mapped[str] = mapped_column(sa.Text, default="")
+    formulation: Mapped[str] = mapped_column(sa.Text, default="")
+    if_things_get_worse: Mapped[str] = mapped_column(sa.Text, default="")
+    carers_involvement: Mapped[str] = mapped_column(sa.Text, default="")
+    # Never shown to the person or to VCSE staff (DESIGN §3 rule 5).
+    staff_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    review_due_on: Mapped[dt.date | None]
+    agreed_at: Mapped[dt.datetime | None]
+    agreement_method: Mapped[AgreementMethod | None] = mapped_column(
+        enum_column(AgreementMethod, "care_plan_agreement_method", 20)
+    )
+    agreement_note: Mapped[str] = mapped_column(sa.Text, default="")
+    agreed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Bumped on every save; a form that carries an older revision gets a conflict.
+    revision: Mapped[int] = mapped_column(default=1)
+
+    episode: Mapped[Episode] = relationship()
+    person: Mapped[Person] = relationship()
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    goals: Mapped[list[CarePlanGoal]] = relationship(
+        cascade="all, delete-orphan", order_by="CarePlanGoal.position"
+    )
+    actions: Mapped[list[CarePlanAction]] = relationship(
+        cascade="all, delete-orphan", order_by="CarePlanAction.position"
+    )
+    comments: Mapped[list[CarePlanComment]] = relationship(order_by="CarePlanComment.id")
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": revision}
+    __table_args__ = (
+        sa.UniqueConstraint("episode_id", "version"),
+        sa.CheckConstraint(
+            "status = 'draft' OR (agreed_at IS NOT NULL AND agreement_method IS NOT NULL)",
+            name="agreed_has_agreement",
+        ),
+    )
+
+
+class CarePlanGoal(Base):
+    """A goal in the person's own words, linked to a need, with who helps."""
+
+    __tablename__ = "care_plan_goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    care_plan_id: Mapped[int] = mapped_column(sa.ForeignKey("care_plans.id"), index=True)
+    position: Mapped[int]
+    own_words: Mapped[str] = mapped_column(sa.Text)
+    need_domain: Mapped[NeedDomain | None] = mapped_column(
+        enum_column(NeedDomain, "goal_need_domain")
+    )
+    status: Mapped[GoalStatus] = mapped_column(
+        enum_column(GoalStatus, "goal_status", 20), default=GoalStatus.NOT_STARTED
+    )
+    who_helps: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class CarePlanAction(Base):
+    """An agreed action or intervention: who does what, by when."""
+
+    __tablename__ = "care_plan_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    care_plan_id: Mapped[int] = mapped_column(sa.ForeignKey("care_plans.id"), index=True)
+    position: Mapped[int]
+    category: Mapped[ActionCategory] = mapped_column(
+        enum_column(ActionCategory, "action_category", 20)
+    )
+    what: Mapped[str] = mapped_column(sa.Text)
+    who: Mapped[str] = mapped_column(sa.String(160), default="")
+    by_when: Mapped[dt.date | None]
+    started_on: Mapped[dt.date | None]
+
+
+class CarePlanComment(Base):
+    """A comment on a care plan, from the person or their care team."""
+
+    __tablename__ = "care_plan_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    care_plan_id: Mapped[int] = mapped_column(sa.ForeignKey("care_plans.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class SafetyPlan(Base):
+    """One version of a person's safety plan (Stanley-Brown sections); one current per person."""
+
+    __tablename__ = "safety_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    version: Mapped[int]
+    status: Mapped[PlanStatus] = mapped_column(
+        enum_column(PlanStatus, "safety_plan_status", 20), default=PlanStatus.DRAFT, index=True
+    )
+    warning_signs: Mapped[str] = mapped_column(sa.Text, default="")
+    coping_alone: Mapped[str] = mapped_column(sa.Text, default="")
+    distractions: Mapped[str] = mapped_column(sa.Text, default="")
+    people_to_ask: Mapped[str] = mapped_column(sa.Text, default="")
+    professionals_note: Mapped[str] = mapped_column(sa.Text, default="")
+    environment_safety: Mapped[str] = mapped_column(sa.Text, default="")
+    reasons_for_living: Mapped[str] = mapped_column(sa.Text, default="")
+    review_due_on: Mapped[dt.date | None]
+    agreed_at: Mapped[dt.datetime | None]
+    agreement_method: Mapped[AgreementMethod | None] = mapped_column(
+        enum_column(AgreementMethod, "safety_plan_agreement_method", 20)
+    )
+    agreed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    revision: Mapped[int] = mapped_column(default=1)
+
+    person: Mapped[Person] = relationship()
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    services: Mapped[list[Service]] = relationship(
+        secondary="safety_plan_services", order_by="Service.name"
+    )
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": revision}
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "version"),
+        sa.CheckConstraint(
+            "status = 'draft' OR (agreed_at IS NOT NULL AND agreement_method IS NOT NULL)",
+            name="agreed_has_agreement",
+        ),
+    )
+
+
+safety_plan_services = sa.Table(
+    "safety_plan_services",
+    Base.metadata,
+    sa.Column("safety_plan_id", sa.ForeignKey("safety_plans.id"), primary_key=True),
+    sa.Column("service_id", sa.ForeignKey("services.id"), primary_key=True),
+)
+
+
+class ProposalStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class SafetyPlanProposal(Base):
+    """A change the person proposes to a section of their safety plan, for staff to accept."""
+
+    __tablename__ = "safety_plan_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    based_on_id: Mapped[int] = mapped_column(sa.ForeignKey("safety_plans.id"))
+    section: Mapped[str] = mapped_column(sa.String(40))
+    proposed_text: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_column(ProposalStatus, "proposal_status", 10), default=ProposalStatus.PENDING
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    based_on: Mapped[SafetyPlan] = relationship()
+
+
+class MeasureKind(enum.StrEnum):
+    DIALOG = "dialog"
+    REQOL10 = "reqol10"
+
+    @property
+    def label(self) -> str:
+        return "DIALOG" if self == MeasureKind.DIALOG else "ReQoL-10"
+
+
+class OutcomeMeasure(Base):
+    """A completed outcome measure; the first in an episode is its baseline."""
+
+    __tablename__ = "outcome_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(sa.ForeignKey("episodes.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    kind: Mapped[MeasureKind] = mapped_column(enum_column(MeasureKind, "measure_kind", 10))
+    recorded_on: Mapped[dt.date]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    answers: Mapped[dict[str, int]] = mapped_column(sa.JSON)
+    more_help: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # DIALOG: mean of the 8 life domains; ReQoL-10: total 0-40.
+    score: Mapped[float]
+    # DIALOG: mean of the 3 treatment items; ReQoL-10: the physical health item.
+    secondary_score: Mapped[float | None]
+    is_baseline: Mapped[bool] = mapped_column(default=False)
+
+    episode: Mapped[Episode] = relationship()
+
+
+class BreakGlassAccess(Base):
+    """Emergency access to a person's record outside the usual reasons: time-limited, with
+    a reason, and the person's hub managers alerted to review it."""
+
+    __tablename__ = "break_glass_accesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    reviewed_at: Mapped[dt.datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Notification(Base):
+    """A message to a member of staff (shown in the app; e-mail delivery comes later)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    link: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[dt.datetime | None]
