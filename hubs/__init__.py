@@ -105,11 +105,23 @@ def _tune_engine(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+# Modules that add routes to another feature's blueprint, or register access rules, when
+# imported: the portal pages for each feature, and break-glass as a reason to see a person.
+SIDE_EFFECT_MODULES = (
+    "hubs.careplans.access",
+    "hubs.portal.referral_views",
+    "hubs.portal.plan_views",
+    "hubs.portal.safety_views",
+    "hubs.portal.outcome_views",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    import hubs.careplans.access
-    import hubs.portal.plan_views
-    import hubs.portal.referral_views  # noqa: F401 - adds the person's referral pages to the portal
+    import importlib
+
+    from hubs.careplans.outcome_api import blp as outcomes_api
     from hubs.careplans.outcome_views import bp as outcomes_bp
+    from hubs.careplans.safety_api import blp as safetyplans_api
     from hubs.careplans.safety_views import bp as safetyplans_bp
     from hubs.careplans.views import bp as careplans_bp
     from hubs.directory.views import bp as directory_bp
@@ -121,6 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.staff.admin_views import bp as admin_bp
     from hubs.staff.views import bp as auth_bp
 
+    for module in SIDE_EFFECT_MODULES:
+        importlib.import_module(module)
     blueprints = (
         auth_bp,
         admin_bp,
@@ -135,7 +149,8 @@ def _register_blueprints(app: Flask) -> None:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.extensions["hubs_api"].register_blueprint(referrals_api)
+    for api_blueprint in (referrals_api, safetyplans_api, outcomes_api):
+        app.extensions["hubs_api"].register_blueprint(api_blueprint)
 
 
 def _register_cli(app: Flask) -> None:
