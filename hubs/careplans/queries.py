@@ -12,7 +12,10 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
+
+from hubs.core.types import today as utc_today
 
 
 class ReviewState(enum.StrEnum):
@@ -37,9 +40,33 @@ class PersonPlanReviews:
 NO_PLANS = PersonPlanReviews(PlanReview(ReviewState.NONE), PlanReview(ReviewState.NONE))
 
 
+CURRENT = ("agreed", "under_review")
+
+
 def plan_reviews(
     session: Session, person_ids: Iterable[int], today: dt.date | None = None
 ) -> dict[int, PersonPlanReviews]:
-    """Review state of each person's current agreed care plan and safety plan."""
-    # Care plans and safety plans arrive with their own models; until then nobody has one.
-    return dict.fromkeys(person_ids, NO_PLANS)
+    """Review state of each person's current agreed care plan and safety plan (two queries)."""
+    from hubs.careplans import versions
+    from hubs.careplans.models import CarePlan, SafetyPlan
+
+    ids = list(person_ids)
+    day = today or utc_today()
+    care: dict[int, PlanReview] = {}
+    rows = session.execute(
+        sa.select(CarePlan.person_id, CarePlan.agreed_at, CarePlan.review_due_on)
+        .where(CarePlan.person_id.in_(ids), CarePlan.status.in_(CURRENT))
+        .order_by(CarePlan.agreed_at)
+    )
+    for person_id, agreed_at, due in rows:  # the latest agreed plan wins
+        care[person_id] = versions.care_plan_review(agreed_at.date(), due, day)
+    safety: dict[int, PlanReview] = {}
+    rows = session.execute(
+        sa.select(SafetyPlan.person_id, SafetyPlan.review_due_on)
+        .where(SafetyPlan.person_id.in_(ids), SafetyPlan.status.in_(CURRENT))
+        .order_by(SafetyPlan.agreed_at)
+    )
+    for person_id, due in rows:
+        safety[person_id] = versions.safety_plan_review(due, day)
+    none = PlanReview(ReviewState.NONE)
+    return {pid: PersonPlanReviews(care.get(pid, none), safety.get(pid, none)) for pid in ids}

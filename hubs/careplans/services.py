@@ -159,6 +159,13 @@ def open_draft(session: Session, actor: User, episode: Episode) -> CarePlan:
     require_editor(session, actor, episode.person_id)
     draft = current_draft(session, episode.id)
     if draft is not None:
+        audit.record(
+            "care_plan.open_draft",
+            actor=actor,
+            record_type="care_plan",
+            record_id=draft.id,
+            person_id=episode.person_id,
+        )
         return draft
     latest = session.scalar(
         sa.select(sa.func.max(CarePlan.version)).where(CarePlan.episode_id == episode.id)

@@ -31,7 +31,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     AccessRole.ANALYST: [("Directory", "directory.hubs")],
     AccessRole.SYSADMIN: [("Accounts", "admin.users"), ("Directory", "directory.hubs")],
-    AccessRole.PERSON: [("My record", "portal.home"), ("My referrals", "portal.my_referrals")],
+    AccessRole.PERSON: [
+        ("My record", "portal.home"),
+        ("My care plan", "portal.my_care_plan"),
+        ("My referrals", "portal.my_referrals"),
+    ],
 }
 
 

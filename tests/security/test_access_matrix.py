@@ -26,12 +26,14 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from werkzeug.test import TestResponse
 
+from hubs.careplans import services as care_plan_services
+from hubs.careplans.models import ActionCategory, AgreementMethod, CarePlan
 from hubs.core.access import ALL_ROLES, ANONYMOUS, MATRIX_PATH, RouteRule, load_matrix
 from hubs.core.audit import AuditEvent
 from hubs.directory.models import ServiceKind
 from hubs.extensions import db
-from hubs.people.models import Consent, Person
-from hubs.people.services import withdraw_consent
+from hubs.people.models import Consent, ConsentSection, Person
+from hubs.people.services import grant_consent, withdraw_consent
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import Episode, NeedDomain, Priority, Referral, ReferralSource, Severity
 from hubs.staff.models import User
@@ -176,6 +178,121 @@ def _api_new_referral_body(world: World, role: str) -> dict[str, object]:
     }
 
 
+@dataclass
+class PlanFixtures:
+    agreed: CarePlan
+    draft: CarePlan
+    consent: Consent
+
+
+def plan_fixtures(world: World) -> PlanFixtures:
+    """Person_a's care plan: version 1 agreed (with an action), version 2 a draft; and a
+    consent sharing the care plan with the VCSE worker's organisation."""
+    cached = getattr(world, "_plan_fixtures", None)
+    if cached is not None:
+        return cached
+    episode = referral_fixtures(world).episode
+    nurse = world.users["clinician"]
+    draft = care_plan_services.open_draft(db.session, nurse, episode)
+    care_plan_services.save_draft(
+        db.session,
+        nurse,
+        draft,
+        revision=draft.revision,
+        content=care_plan_services.CarePlanContent(
+            what_matters="Home",
+            actions=[care_plan_services.ActionInput(ActionCategory.SOCIAL, "Housing advice")],
+        ),
+    )
+    agreed = care_plan_services.agree(
+        db.session, nurse, draft, revision=draft.revision, method=AgreementMethod.IN_PERSON
+    )
+    new_draft = care_plan_services.open_draft(db.session, nurse, episode)
+    consent = grant_consent(
+        db.session,
+        None,
+        world.person_a,
+        organisation_id=world.vcse.id,
+        sections=[ConsentSection.CARE_PLAN],
+        starts_on=dt.date.today(),
+    )
+    db.session.commit()
+    world._plan_fixtures = PlanFixtures(agreed, new_draft, consent)  # type: ignore[attr-defined]
+    return world._plan_fixtures  # type: ignore[attr-defined]
+
+
+def _agreed_plan_id(world: World, role: str) -> int:
+    return plan_fixtures(world).agreed.id
+
+
+def _draft_plan_id(world: World, role: str) -> int:
+    return plan_fixtures(world).draft.id
+
+
+URL_ARGUMENTS.update(
+    {
+        "plan_id": _agreed_plan_id,
+        "older_id": _agreed_plan_id,
+        "newer_id": _agreed_plan_id,
+        "action_id": lambda world, role: plan_fixtures(world).agreed.actions[0].id,
+        "consent_id": lambda world, role: plan_fixtures(world).consent.id,
+    }
+)
+
+# Where one route needs a different object for an argument than the default filler gives.
+ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World, str], object]] = {
+    ("careplans.edit", "plan_id"): _draft_plan_id,
+    ("careplans.agree", "plan_id"): _draft_plan_id,
+    # The VCSE worker's reason to see the care plan is the consent the plan fixtures add.
+    ("careplans.overview", "episode_id"): lambda world, role: (
+        plan_fixtures(world).agreed.episode_id
+    ),
+}
+
+
+def _care_plan_edit_body(world: World, role: str) -> dict[str, object]:
+    draft = plan_fixtures(world).draft
+    return {
+        "revision": str(draft.revision),
+        "what_matters": "A settled home",
+        "goals-0-own_words": "Keep my flat",
+        "goals-0-status": "in_progress",
+        "actions-0-category": "social",
+        "actions-0-what": "Housing advice",
+    }
+
+
+CARE_PLAN_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
+    "careplans.open_draft": lambda world, role: plan_fixtures(world) and {},
+    "careplans.edit": _care_plan_edit_body,
+    "careplans.agree": lambda world, role: {
+        "revision": str(plan_fixtures(world).draft.revision),
+        "method": "phone",
+    },
+    "careplans.start_review": lambda world, role: plan_fixtures(world) and {},
+    "careplans.record_assessment": lambda world, role: (
+        plan_fixtures(world) and {"on": dt.date.today().isoformat()}
+    ),
+    "careplans.start_action": lambda world, role: (
+        plan_fixtures(world) and {"on": dt.date.today().isoformat()}
+    ),
+    "careplans.comment": lambda world, role: plan_fixtures(world) and {"body": "Looks right"},
+    "careplans.emergency_access": lambda world, role: {
+        "nhs_number": world.person_b.nhs_number,
+        "reason": "Found unwell, no other record",
+        "hours": "2",
+    },
+    "portal.comment_on_care_plan": lambda world, role: (
+        plan_fixtures(world) and {"body": "Can we add my sister?"}
+    ),
+    "portal.my_consent": lambda world, role: {
+        "organisation_id": str(world.other_vcse.id),
+        "sections": "care_plan",
+    },
+    "portal.withdraw_my_consent": lambda world, role: plan_fixtures(world) and {"reason": ""},
+}
+
+
 # Bodies that let a declared POST do its real work; other POSTs send only the CSRF token.
 # Paths under /api/ send theirs as JSON with the token in the X-CSRFToken header.
 POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
@@ -187,6 +304,7 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "portal.self_referral": _self_referral_body,
     "referrals_api.Referrals": _api_new_referral_body,
     "referrals_api.transition": lambda world, role: {"reason": "Found other support"},
+    **CARE_PLAN_BODIES,
     # --- care plans (careplans.*) ---
     # --- safety plans (safetyplans.*) ---
     # --- outcome measures (outcomes.*) ---
@@ -225,7 +343,10 @@ def build_url(app: Flask, endpoint: str, method: str, world: World, role: str) -
             f"{endpoint} takes URL argument(s) {unknown} that the access-matrix tests cannot "
             f"fill: add them to URL_ARGUMENTS in {__name__}"
         )
-    values = {name: URL_ARGUMENTS[name](world, role) for name in sorted(rules[0].arguments)}
+    values = {
+        name: ENDPOINT_ARGUMENTS.get((endpoint, name), URL_ARGUMENTS[name])(world, role)
+        for name in sorted(rules[0].arguments)
+    }
     return app.url_map.bind("localhost").build(endpoint, values, method=method)
 
 
@@ -579,7 +700,8 @@ def test_canary_person_never_appears_on_any_page_an_unrelated_role_can_load(
 ):
     browser = client_for(login_as, client, named_world, role)
     pages = crawl(browser, start_pages(app, db, named_world, role))
-    assert len(pages) >= len(MATRIX)
+    # The crawl reached at least one page per declared GET route (it did not stop early).
+    assert len(pages) >= sum(1 for rule in MATRIX.values() if "GET" in rule.methods)
     leaks = [path for path, r in pages.items() if CANARY in r.get_data(as_text=True).lower()]
     assert not leaks, f"{role} saw the canary person on {leaks}"
 
