@@ -241,8 +241,17 @@ def load_demo(session: Session, password: str) -> DemoReport:
     _ensure_consents(session, people, report)
     _ensure_portal_accounts(session, people, password, report)
     _ensure_referrals(session, people, report)
+    _ensure_plans(session, report)
     session.flush()
     return report
+
+
+def _ensure_plans(session: Session, report: DemoReport) -> None:
+    from hubs.careplans.demo import load_demo_care_plans
+
+    created = load_demo_care_plans(session)
+    if created:
+        report.add("care_plans", created)
 
 
 def _ensure_referrals(session: Session, people: list[Person], report: DemoReport) -> None:

@@ -32,6 +32,10 @@ class DemoReferral:
 N = NeedDomain
 S = Severity
 PLAN = [
+    # First, so person1@demo (the first demo person) has an accepted referral and a plan.
+    DemoReferral(
+        40, Priority.ROUTINE, ((N.MEDICATION, S.MODERATE, "Side effects worry me"),), then="accept"
+    ),
     DemoReferral(
         3, Priority.ROUTINE, ((N.FRIENDSHIPS, S.MODERATE, "I don't see anyone most weeks"),)
     ),
@@ -49,9 +53,6 @@ PLAN = [
         Priority.ROUTINE,
         ((N.JOB_SITUATION, S.MODERATE, "I want to get back to work"),),
         then="triage",
-    ),
-    DemoReferral(
-        40, Priority.ROUTINE, ((N.MEDICATION, S.MODERATE, "Side effects worry me"),), then="accept"
     ),
     DemoReferral(
         8,
