@@ -27,6 +27,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("My team", "auth.my_team"),
         ("Triage queue", "referrals.queue"),
         ("People", "people.index"),
+        ("Notifications", "careplans.notifications"),
         ("Directory", "directory.hubs"),
     ],
     AccessRole.ANALYST: [("Directory", "directory.hubs")],
