@@ -119,6 +119,7 @@ SIDE_EFFECT_MODULES = (
 def _register_blueprints(app: Flask) -> None:
     import importlib
 
+    from hubs.careplans.api import blp as careplans_api
     from hubs.careplans.outcome_api import blp as outcomes_api
     from hubs.careplans.outcome_views import bp as outcomes_bp
     from hubs.careplans.safety_api import blp as safetyplans_api
@@ -149,7 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    for api_blueprint in (referrals_api, safetyplans_api, outcomes_api):
+    for api_blueprint in (referrals_api, careplans_api, safetyplans_api, outcomes_api):
         app.extensions["hubs_api"].register_blueprint(api_blueprint)
 
 

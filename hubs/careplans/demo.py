@@ -48,6 +48,68 @@ CONTENT = services.CarePlanContent(
 )
 
 
+SAFETY = dict(
+    warning_signs="Not sleeping, staying in bed, the voices getting louder at night.",
+    coping_alone="A hot bath, my playlist, walking round the park with headphones on.",
+    distractions="My sister's house; the library; the walking group on Tuesdays.",
+    people_to_ask="Jo (sister, fictional); my neighbour Sam (fictional).",
+    professionals_note="My lead worker in office hours; Connect in the evening.",
+    environment_safety="Jo keeps my spare tablets; I take only a week's supply at a time.",
+    reasons_for_living="My cat, my sister, and getting back to baking.",
+)
+CRISIS_SERVICES = ("CONNECT", "DIALHOUSE", "NHS111", "SAMARITANS")
+# A DIALOG a month apart, improving: 1 totally dissatisfied … 7 totally satisfied.
+DIALOG_HISTORY = (
+    (35, 3, ("accommodation", "job_situation")),
+    (18, 4, ("job_situation",)),
+    (0, 5, ()),
+)
+
+
+def _safety_plan(session: Session, lead: User, episode: Episode) -> None:
+    from hubs.careplans import safety
+    from hubs.careplans.models import SafetyPlan
+    from hubs.directory.models import Service
+
+    if session.scalar(sa.select(SafetyPlan.id).where(SafetyPlan.person_id == episode.person_id)):
+        return
+    services_ = session.scalars(
+        sa.select(Service.id).where(Service.code.in_(CRISIS_SERVICES))
+    ).all()
+    draft = safety.open_safety_draft(session, lead, episode.person)
+    safety.save_safety_draft(
+        session,
+        lead,
+        draft,
+        revision=draft.revision,
+        content=safety.SafetyPlanContent(**SAFETY, service_ids=list(services_)),
+    )
+    safety.agree_safety_plan(
+        session, lead, draft, revision=draft.revision, method=AgreementMethod.IN_PERSON
+    )
+
+
+def _dialog_history(session: Session, lead: User, episode: Episode) -> None:
+    import datetime as dt
+
+    from hubs.careplans import outcomes
+    from hubs.careplans.models import MeasureKind, OutcomeMeasure
+
+    if session.scalar(sa.select(OutcomeMeasure.id).where(OutcomeMeasure.episode_id == episode.id)):
+        return
+    for days_ago, rating, more_help in DIALOG_HISTORY:
+        answers = dict.fromkeys(outcomes.DIALOG_BY_KEY, rating)
+        outcomes.record_measure(
+            session,
+            lead,
+            episode,
+            MeasureKind.DIALOG,
+            today() - dt.timedelta(days=days_ago),
+            answers,
+            more_help,
+        )
+
+
 def load_demo_care_plans(session: Session) -> int:
     """An agreed care plan for each accepted demo episode that has none; returns how many."""
     created = 0
@@ -68,5 +130,7 @@ def load_demo_care_plans(session: Session) -> int:
             note="Agreed at the first meeting",
         )
         services.start_action(session, lead, plan, plan.actions[0].id, today())
+        _safety_plan(session, lead, episode)
+        _dialog_history(session, lead, episode)
         created += 1
     return created

@@ -1,6 +1,20 @@
-"""`/api/v1/safetyplans` (filled in by the safety plan work)."""
+"""`/api/v1/safetyplans`: the same services, access rules and version conflicts as the pages."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
 from flask_smorest import Blueprint
+
+from hubs.careplans import safety
+from hubs.careplans.safety_schemas import (
+    SafetyPlanAgreeSchema,
+    SafetyPlanSaveSchema,
+    SafetyPlanSchema,
+)
+from hubs.core.errors import NotFound
+from hubs.extensions import db
 
 blp = Blueprint(
     "safetyplans_api",
@@ -8,3 +22,84 @@ blp = Blueprint(
     url_prefix="/api/v1/safetyplans",
     description="Safety plans: versioned, with conflicts on stale edits",
 )
+
+ITEM = "/<int:safety_person_id>"
+
+
+def _actor() -> Any:
+    return current_user._get_current_object()
+
+
+def _editor(person_id: int) -> Any:
+    person, access = safety.get_safety_person(db.session, _actor(), person_id)
+    if not access.edit:
+        raise NotFound("Page not found")
+    return person
+
+
+def _blank(person_id: int) -> dict[str, Any]:
+    """How a person with no safety plan yet reads: version null, every section empty."""
+    return {"person_id": person_id, "version": None, "revision": None, "status": None}
+
+
+@blp.route(ITEM, methods=["GET"])
+@blp.response(200, SafetyPlanSchema)
+def read(safety_person_id: int) -> Any:
+    """The current safety plan: the draft if you may see drafts and one exists, else the
+    agreed version. 404 if you have no reason to see it."""
+    person, access = safety.get_safety_person(db.session, _actor(), safety_person_id)
+    plan = safety.current_safety_plan(db.session, person.id, drafts=access.drafts)
+    safety.record_read(db.session, _actor(), person.id, plan)
+    db.session.commit()
+    return plan or _blank(person.id)
+
+
+@blp.route(ITEM, methods=["PUT", "POST"])
+@blp.arguments(SafetyPlanSaveSchema)
+@blp.response(200, SafetyPlanSchema)
+def save(data: dict[str, Any], safety_person_id: int) -> Any:
+    """Save the draft (starting one from the agreed plan if needed); 409 if the version or
+    revision you send is older than the stored one, 422 naming the field."""
+    person = _editor(safety_person_id)
+    version, revision = data.pop("version"), data.pop("revision")
+    plan = safety.edit_safety_plan(
+        db.session,
+        _actor(),
+        person,
+        version=version,
+        revision=revision,
+        content=safety.SafetyPlanContent(**data),
+    )
+    db.session.commit()
+    return plan
+
+
+@blp.route(ITEM + "/agree", methods=["POST"])
+@blp.arguments(SafetyPlanAgreeSchema)
+@blp.response(200, SafetyPlanSchema)
+def agree(data: dict[str, Any], safety_person_id: int) -> Any:
+    """Record the person's agreement to the draft: it becomes their plan (review date
+    defaults to 3 months); 409 if the draft changed since you read it."""
+    person = _editor(safety_person_id)
+    plan = safety.safety_version(db.session, person.id, data["version"], drafts=True)
+    safety.agree_safety_plan(
+        db.session,
+        _actor(),
+        plan,
+        revision=data["revision"],
+        method=data["method"],
+        review_due_on=data["review_due_on"],
+    )
+    db.session.commit()
+    return plan
+
+
+@blp.route(ITEM + "/versions", methods=["GET"])
+@blp.response(200, SafetyPlanSchema(many=True))
+def versions(safety_person_id: int) -> Any:
+    """Every version you may see, newest first (agreed and superseded; drafts for the team)."""
+    person, access = safety.get_safety_person(db.session, _actor(), safety_person_id)
+    plans = safety.safety_versions(db.session, person.id, drafts=access.drafts)
+    safety.record_read(db.session, _actor(), person.id, None, "view_versions")
+    db.session.commit()
+    return plans

@@ -35,6 +35,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     AccessRole.PERSON: [
         ("My record", "portal.home"),
         ("My care plan", "portal.my_care_plan"),
+        ("My safety plan", "portal.safety_plan"),
+        ("My scores", "portal.my_scores"),
         ("My referrals", "portal.my_referrals"),
     ],
 }

@@ -1,3 +1,22 @@
-"""The person's outcome scores in the portal (filled in by the outcome measures work)."""
+"""The person's outcome scores in the portal ("My scores"), in plain words."""
 
-from hubs.portal.views import bp  # noqa: F401 - routes are added to the portal blueprint
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from hubs.careplans import outcomes
+from hubs.extensions import db
+from hubs.portal.views import bp
+
+
+@bp.get("/scores")
+def my_scores() -> str:
+    person, measures = outcomes.own_outcomes(db.session, current_user._get_current_object())
+    db.session.commit()
+    return render_template(
+        "portal/outcomes.html",
+        person=person,
+        charts=outcomes.charts(measures),
+        items=outcomes.DIALOG_BY_KEY,
+    )

@@ -13,6 +13,43 @@ from hubs.people.models import PortalAccount
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
 
+# What an audit action means, in words for the person reading who used their record.
+RECORD_WORDS = {
+    "person": "your details",
+    "referral": "your referral",
+    "care_plan": "your care plan",
+    "care_team": "your care team",
+    "safety_plan": "your safety plan",
+    "outcome_measure": "your scores",
+    "consent": "your sharing choices",
+    "episode": "your care",
+}
+VERB_WORDS = {
+    "view": "looked at",
+    "view_own": "looked at",
+    "list": "saw a list including",
+    "list_own": "looked at",
+    "create": "added",
+    "update": "changed",
+    "agree": "recorded your agreement to",
+    "break_glass": "used emergency access to",
+    "view_versions": "looked at earlier versions of",
+    "compare": "compared versions of",
+    "print": "printed",
+    "download": "downloaded",
+    "propose": "suggested a change to",
+    "accept_proposal": "accepted your suggested change to",
+    "decline_proposal": "did not take up your suggested change to",
+}
+
+
+@bp.app_template_filter("access_words")
+def access_words(action: str) -> str:
+    """'care_plan.view' → 'looked at your care plan'."""
+    record, _, verb = action.partition(".")
+    what = RECORD_WORDS.get(record, "your record")
+    return f"{VERB_WORDS.get(verb, 'worked on')} {what}"
+
 
 @bp.get("/")
 def home() -> str:

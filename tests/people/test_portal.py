@@ -70,7 +70,7 @@ def test_portal_shows_staff_who_looked_at_the_record(named_world, sign_in):
 
     assert "Who has looked at your record" in html
     assert clinician.email in html
-    assert "viewed your record" in html
+    assert "Looked at your details" in html
     assert "clinician" in html
 
 
@@ -144,3 +144,12 @@ def test_person_account_not_linked_to_a_record_is_not_found(db, login_as):
     response = login_as(user).get("/my/")
 
     assert response.status_code == 404
+
+
+def test_access_history_words_describe_each_kind_of_access():
+    from hubs.portal.views import access_words
+
+    assert access_words("care_plan.view") == "looked at your care plan"
+    assert access_words("person.break_glass") == "used emergency access to your details"
+    assert access_words("outcome_measure.create") == "added your scores"
+    assert access_words("something.else") == "worked on your record"

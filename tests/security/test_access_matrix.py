@@ -121,7 +121,17 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "action": lambda world, role: "withdraw",
     # --- care plans (careplans.*) ---
     # --- safety plans (safetyplans.*) ---
+    # The person whose safety plan a route shows. Its filler also gives each role its reason
+    # to see the plan (person_a's episode; a safety_plan consent for the VCSE worker);
+    # fillers live in tests/careplans/conftest_safety.py.
+    "safety_person_id": lambda world, role: __import__(
+        "tests.careplans.conftest_safety", fromlist=["matrix_person_id"]
+    ).matrix_person_id(world, role),
     # --- outcome measures (outcomes.*) ---
+    # A DIALOG with "more help" answers; fillers live in tests/careplans/test_outcome_matrix.py.
+    "measure_id": lambda world, role: __import__(
+        "tests.careplans.test_outcome_matrix", fromlist=["measure_id"]
+    ).measure_id(world, role),
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -243,8 +253,13 @@ URL_ARGUMENTS.update(
 ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World, str], object]] = {
     ("careplans.edit", "plan_id"): _draft_plan_id,
     ("careplans.agree", "plan_id"): _draft_plan_id,
+    ("careplans_api.save", "plan_id"): _draft_plan_id,
+    ("careplans_api.agree", "plan_id"): _draft_plan_id,
     # The VCSE worker's reason to see the care plan is the consent the plan fixtures add.
     ("careplans.overview", "episode_id"): lambda world, role: (
+        plan_fixtures(world).agreed.episode_id
+    ),
+    ("careplans_api.episode_plans", "episode_id"): lambda world, role: (
         plan_fixtures(world).agreed.episode_id
     ),
 }
@@ -290,6 +305,14 @@ CARE_PLAN_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
         "sections": "care_plan",
     },
     "portal.withdraw_my_consent": lambda world, role: plan_fixtures(world) and {"reason": ""},
+    "careplans_api.save": lambda world, role: {
+        "revision": plan_fixtures(world).draft.revision,
+        "what_matters": "From the API",
+    },
+    "careplans_api.agree": lambda world, role: {
+        "revision": plan_fixtures(world).draft.revision,
+        "method": "video",
+    },
 }
 
 
@@ -307,7 +330,36 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     **CARE_PLAN_BODIES,
     # --- care plans (careplans.*) ---
     # --- safety plans (safetyplans.*) ---
+    "safetyplans.edit": lambda world, role: __import__(
+        "tests.careplans.conftest_safety", fromlist=["edit_body"]
+    ).edit_body(world, role),
+    "safetyplans.agree": lambda world, role: __import__(
+        "tests.careplans.conftest_safety", fromlist=["agree_body"]
+    ).agree_body(world, role),
+    "safetyplans.decide": lambda world, role: __import__(
+        "tests.careplans.conftest_safety", fromlist=["decide_body"]
+    ).decide_body(world, role),
+    "portal.propose_safety_change": lambda world, role: __import__(
+        "tests.careplans.conftest_safety", fromlist=["propose_body"]
+    ).propose_body(world, role),
+    "safetyplans_api.save": lambda world, role: __import__(
+        "tests.careplans.conftest_safety", fromlist=["api_save_body"]
+    ).api_save_body(world, role),
+    "safetyplans_api.agree": lambda world, role: __import__(
+        "tests.careplans.conftest_safety", fromlist=["api_agree_body"]
+    ).api_agree_body(world, role),
     # --- outcome measures (outcomes.*) ---
+    "outcomes.record_dialog": lambda world, role: __import__(
+        "tests.careplans.test_outcome_matrix", fromlist=["dialog_body"]
+    ).dialog_body(world, role),
+    "outcomes.record_reqol10": lambda world, role: __import__(
+        "tests.careplans.test_outcome_matrix", fromlist=["reqol10_body"]
+    ).reqol10_body(world, role),
+    # Only the CSRF token: the measure_id filler made the DIALOG whose answers become goals.
+    "outcomes.goals_from_more_help": lambda world, role: {},
+    "outcomes_api.Outcomes": lambda world, role: __import__(
+        "tests.careplans.test_outcome_matrix", fromlist=["api_body"]
+    ).api_body(world, role),
 }
 
 
@@ -649,6 +701,12 @@ CANARY = "canaryleak"
 NEVER_FOLLOW = ("/static/", "/sign-out")
 
 
+def page_text(response: TestResponse) -> str:
+    """The body of an HTML or JSON response; binary downloads (PDFs) have no links to follow."""
+    textual = response.mimetype.startswith("text/") or response.mimetype == "application/json"
+    return response.get_data(as_text=True) if textual else ""
+
+
 def crawl(client: FlaskClient, start: Iterable[str], limit: int = 150) -> dict[str, TestResponse]:
     """GET every same-site page reachable by links and redirects from the start paths."""
     seen: dict[str, TestResponse] = {}
@@ -659,7 +717,7 @@ def crawl(client: FlaskClient, start: Iterable[str], limit: int = 150) -> dict[s
             continue
         response = client.get(path)
         seen[path] = response
-        links = re.findall(r'href="([^"#]*)"', response.get_data(as_text=True))
+        links = re.findall(r'href="([^"#]*)"', page_text(response))
         if response.status_code in REDIRECTS:
             links.append(response.headers["Location"])
         for link in links:
@@ -702,7 +760,7 @@ def test_canary_person_never_appears_on_any_page_an_unrelated_role_can_load(
     pages = crawl(browser, start_pages(app, db, named_world, role))
     # The crawl reached at least one page per declared GET route (it did not stop early).
     assert len(pages) >= sum(1 for rule in MATRIX.values() if "GET" in rule.methods)
-    leaks = [path for path, r in pages.items() if CANARY in r.get_data(as_text=True).lower()]
+    leaks = [path for path, r in pages.items() if CANARY in page_text(r).lower()]
     assert not leaks, f"{role} saw the canary person on {leaks}"
 
 
@@ -713,7 +771,7 @@ def test_canary_is_found_by_the_crawl_when_the_role_has_a_reason(
     # The control for the test above: the crawl does reach the canary where it is allowed.
     browser = client_for(login_as, client, named_world, role)
     pages = crawl(browser, start_pages(app, db, named_world, role))
-    assert any(CANARY in r.get_data(as_text=True).lower() for r in pages.values())
+    assert any(CANARY in page_text(r).lower() for r in pages.values())
 
 
 # --- Every read of a person's record is audited ----------------------------------------------
