@@ -48,14 +48,19 @@ $(NODE_STAMP): package.json $(wildcard package-lock.json) $(wildcard .npmrc)
 	@if [ -f package-lock.json ]; then npm ci; else npm install; fi
 	@touch $@
 
-$(VENDOR_STAMP): $(NODE_STAMP)
+$(VENDOR_STAMP): $(NODE_STAMP) Makefile
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)/nhsuk $(VENDOR)/swagger-ui
 	cp $(NHSUK_DIST)/nhsuk-frontend.min.js $(NHSUK_DIST)/nhsuk-frontend.min.js.map $(VENDOR)/nhsuk/
 	cp $(NHSUK_DIST)/nhsuk-frontend.min.css.map $(VENDOR)/nhsuk/
 	@# The stylesheet points its icons at the site root (url(/assets/...)); make
 	@# them relative so they resolve to $(VENDOR)/nhsuk/assets/ wherever static lives.
-	sed 's#url(/assets/#url(assets/#g' $(NHSUK_DIST)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
+	@# It also loads the Frutiger web font from assets.nhs.uk, which our CSP refuses
+	@# (font-src 'self'): drop those @font-face rules, as the Sass setting
+	@# $$nhsuk-include-default-font-face: false would, so pages use the Arial fallback quietly.
+	sed -e 's#url(/assets/#url(assets/#g' \
+		-e 's#@font-face{[^}]*https://assets\.nhs\.uk/fonts/[^}]*}##g' \
+		$(NHSUK_DIST)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
 	cp -R $(NHSUK_DIST)/assets $(VENDOR)/nhsuk/assets
 	cp $(SWAGGER_DIST)/swagger-ui.css $(SWAGGER_DIST)/swagger-ui-bundle.js \
 		$(SWAGGER_DIST)/swagger-ui-standalone-preset.js $(VENDOR)/swagger-ui/

@@ -13,6 +13,10 @@ for tool in ruff pytest; do
     [ -x "$BIN/$tool" ] || { echo "error: $BIN/$tool not found; run 'make venv' first" >&2; exit 1; }
 done
 
+# The browser tests (tests/e2e) drive Debian's Chromium; install it now or stop with how to.
+echo "==> Chromium for the browser tests"
+bash scripts/ensure-chromium.sh
+
 echo "==> ruff check"
 "$BIN/ruff" check .
 echo "==> ruff format --check"
