@@ -1,7 +1,16 @@
 """Imports every model module so the metadata is complete (for Alembic and the test suite)."""
 
+from hubs.caseloads.models import CaseloadTransfer, CaseloadTransferEpisode
 from hubs.core.audit import AuditEvent
-from hubs.directory.models import GpPractice, Hub, Lcp, Organisation, Service
+from hubs.directory.models import (
+    GpPractice,
+    Hub,
+    Lcp,
+    Organisation,
+    Service,
+    ServiceAccessFeature,
+    ServiceSession,
+)
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
 from hubs.referrals.models import (
     CareTeamMember,
@@ -13,21 +22,38 @@ from hubs.referrals.models import (
     ReferralNeed,
 )
 from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserSession
+from hubs.support.models import (
+    Contact,
+    ContactActivity,
+    ContactNeed,
+    OfferNeed,
+    Signposting,
+)
+from hubs.trackers.models import EmploymentCheck, HealthCheckRecord, IpsReferral
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "CareTeamMember",
+    "CaseloadTransfer",
+    "CaseloadTransferEpisode",
     "ClockEvent",
     "Consent",
     "ConsentWithdrawal",
+    "Contact",
+    "ContactActivity",
+    "ContactNeed",
+    "EmploymentCheck",
     "Episode",
     "GpPractice",
+    "HealthCheckRecord",
     "Hub",
     "HubMembership",
+    "IpsReferral",
     "Lcp",
     "LeadWorkerChange",
     "LoginAttempt",
+    "OfferNeed",
     "Organisation",
     "Person",
     "PersonContact",
@@ -36,6 +62,9 @@ __all__ = [
     "ReferralEvent",
     "ReferralNeed",
     "Service",
+    "ServiceAccessFeature",
+    "ServiceSession",
+    "Signposting",
     "User",
     "UserSession",
 ]
