@@ -107,6 +107,8 @@ def _tune_engine(engine: sa.Engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import hubs.portal.referral_views  # noqa: F401 - adds the person's referral pages to the portal
+    from hubs.caseloads.api import blp as caseloads_api
+    from hubs.caseloads.views import bp as caseloads_bp
     from hubs.directory.views import bp as directory_bp
     from hubs.interop.views import bp as api_docs_bp
     from hubs.people.views import bp as people_bp
@@ -115,11 +117,15 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.referrals.views import bp as referrals_bp
     from hubs.staff.admin_views import bp as admin_bp
     from hubs.staff.views import bp as auth_bp
+    from hubs.support.api import blp as contacts_api
+    from hubs.support.views import bp as support_bp
+    from hubs.trackers.views import bp as trackers_bp
 
     blueprints = (auth_bp, admin_bp, directory_bp, people_bp, referrals_bp, portal_bp, api_docs_bp)
-    for blueprint in blueprints:
+    for blueprint in (*blueprints, support_bp, trackers_bp, caseloads_bp):
         app.register_blueprint(blueprint)
-    app.extensions["hubs_api"].register_blueprint(referrals_api)
+    for api_blueprint in (referrals_api, contacts_api, caseloads_api):
+        app.extensions["hubs_api"].register_blueprint(api_blueprint)
 
 
 def _register_cli(app: Flask) -> None:

@@ -191,3 +191,34 @@ def support_log(session: Session, person_id: int) -> SupportLog:
     )
     due = [s for s in signpostings if s.is_follow_up_due]
     return SupportLog(contacts, total or 0, signpostings, due)
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    items: list[Contact]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def contacts_page(
+    session: Session, scope: sa.ColumnElement[bool], person_id: int | None, page: int, per_page: int
+) -> ContactPage:
+    """Contacts the actor may see (`scope` is the support rule), newest first."""
+    query = sa.select(Contact).where(scope)
+    if person_id is not None:
+        query = query.where(Contact.person_id == person_id)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    items = list(
+        session.scalars(
+            query.options(selectinload(Contact.activities), selectinload(Contact.needs))
+            .order_by(Contact.contact_on.desc(), Contact.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    return ContactPage(items, total, page, per_page)

@@ -95,13 +95,15 @@ def _check_date(session: Session, person_id: int, contact_on: dt.date | None) ->
 
 def _check_duration(minutes: int | None) -> int:
     if minutes is None:
-        raise ValidationError("Enter how long the contact took, in minutes", field="duration")
+        raise ValidationError(
+            "Enter how long the contact took, in minutes", field="duration_minutes"
+        )
     if minutes < 0:
-        raise ValidationError("The duration cannot be negative", field="duration")
+        raise ValidationError("The duration cannot be negative", field="duration_minutes")
     if minutes > MAX_CONTACT_MINUTES:
         raise ValidationError(
             "The duration is more than 12 hours: enter it in minutes, for example 45",
-            field="duration",
+            field="duration_minutes",
         )
     return minutes
 
