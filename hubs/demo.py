@@ -241,6 +241,7 @@ def load_demo(session: Session, password: str) -> DemoReport:
     _ensure_consents(session, people, report)
     _ensure_portal_accounts(session, people, password, report)
     _ensure_referrals(session, people, report)
+    _ensure_support(session, report)
     session.flush()
     return report
 
@@ -259,3 +260,11 @@ def _ensure_referrals(session: Session, people: list[Person], report: DemoReport
     created = load_demo_referrals(session, in_hubs, staff)
     if created:
         report.add("referrals", created)
+
+
+def _ensure_support(session: Session, report: DemoReport) -> None:
+    """HATCH caseloads: accepted episodes, contacts, signposting and health checks."""
+    from hubs.support.demo import load_demo_support
+
+    for kind, n in load_demo_support(session).items():
+        report.add(kind, n)

@@ -150,7 +150,8 @@ def worker_loads(
         counts = {s: sum(1 for t in tops if (t or Severity.MODERATE) == s) for s in Severity}
         weighted = sum(weighting.weight(t) for t in tops)
         loads.append(WorkerLoad(worker, len(mine), weighted, len(leads.get(worker.id, ())), counts))
-    return loads
+    # The heaviest caseloads first: they are the ones a manager rebalances.
+    return sorted(loads, key=lambda w: (-w.weighted, -w.people, w.worker.display_name))
 
 
 def _waiting(session: Session, hub_id: int, today: dt.date) -> list[Waiting]:

@@ -54,7 +54,7 @@ def _last_contacts(session: Session, ids: list[int]) -> dict[int, dt.date]:
         .where(Contact.person_id.in_(ids), Contact.reached == Reached.YES)
         .group_by(Contact.person_id)
     )
-    return dict(rows.tuples())
+    return {person_id: day for person_id, day in rows}
 
 
 def _next_planned(session: Session, ids: list[int]) -> dict[int, dt.date]:
@@ -76,7 +76,7 @@ def _next_planned(session: Session, ids: list[int]) -> dict[int, dt.date]:
     rows = session.execute(
         sa.select(ranked.c.person_id, ranked.c.next_contact_on).where(ranked.c.rank == 1)
     )
-    return dict(rows.tuples())
+    return {person_id: day for person_id, day in rows}
 
 
 def person_facts(

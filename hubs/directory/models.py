@@ -142,6 +142,11 @@ class Service(Base):
         ),
     )
 
+    @property
+    def session_summary(self) -> list[str]:
+        """Weekly sessions in words, days with the same hours together."""
+        return summarise_sessions(self.sessions)
+
     def __repr__(self) -> str:
         return f"<Service {self.code}>"
 
@@ -166,6 +171,26 @@ class ServiceSession(Base):
     @property
     def label(self) -> str:
         return f"{WEEKDAYS[self.weekday]} {_clock(self.opens_at)} to {_clock(self.closes_at)}"
+
+
+def _days(days: list[int]) -> str:
+    if days == list(range(7)):
+        return "Every day"
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{WEEKDAYS[days[0]]} to {WEEKDAYS[days[-1]]}"
+    names = [WEEKDAYS[d] for d in days]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def summarise_sessions(sessions: list[ServiceSession]) -> list[str]:
+    grouped: dict[tuple[dt.time, dt.time], list[int]] = {}
+    for session in sessions:
+        grouped.setdefault((session.opens_at, session.closes_at), []).append(session.weekday)
+    lines = []
+    for (opens, closes), days in grouped.items():
+        hours = "24 hours" if opens == closes else f"{_clock(opens)} to {_clock(closes)}"
+        lines.append(f"{_days(sorted(set(days)))}, {hours}")
+    return lines
 
 
 def _clock(value: dt.time) -> str:
