@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from hubs.directory.models import GpPractice, Hub, Service, ServiceKind
 from hubs.extensions import db
 from hubs.people.models import Person
+from hubs.referrals import services as referral_services
 from hubs.referrals.models import (
     CareTeamMember,
     Episode,
@@ -27,9 +28,12 @@ from hubs.referrals.models import (
 )
 from hubs.referrals.states import EpisodeStatus, ReferralStatus
 from hubs.staff.models import User
+from hubs.support import services as support_services
 from hubs.support.models import Contact, ContactMode, Reached, Signposting
 from hubs.trackers.models import HealthCheckElement, HealthCheckRecord
 from tests import factories
+
+RECEIVED_DAYS_AGO = 20
 
 
 def hub_team(hub: Hub) -> Service:
@@ -158,3 +162,39 @@ def _records(person: Person, worker: User, offer: Service, day: dt.date) -> None
             follow_up_on=day + dt.timedelta(days=1),
         )
     )
+
+
+def allocate_person_a(world) -> Episode:  # type: ignore[no-untyped-def]
+    """person_a referred 20 days ago, accepted by the nurse, with the connector in the team."""
+    nurse = world.users["clinician"]
+    factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_a)
+    referral = referral_services.receive_referral(
+        db.session,
+        nurse,
+        world.person_a,
+        referral_services.ReferralInput(
+            source=ReferralSource.GP,
+            referrer_name="Dr Example",
+            received_on=dt.date.today() - dt.timedelta(days=RECEIVED_DAYS_AGO),
+            priority=Priority.ROUTINE,
+            needs=[referral_services.NeedInput(NeedDomain.FRIENDSHIPS, Severity.HIGH, "Lonely")],
+        ),
+    )
+    referral_services.triage(
+        db.session, nurse, referral, rationale="MDT", priority=Priority.ROUTINE
+    )
+    episode = referral_services.accept(db.session, nurse, referral, lead_worker_id=nurse.id)
+    referral_services.add_to_care_team(db.session, episode, world.users["vcse_worker"])
+    db.session.flush()
+    return episode
+
+
+def contact_input(days_ago: int = 1, **overrides: object) -> support_services.ContactInput:
+    values: dict[str, object] = {
+        "contact_on": dt.date.today() - dt.timedelta(days=days_ago),
+        "duration_minutes": 45,
+        "mode": ContactMode.FACE_TO_FACE,
+        "reached": Reached.YES,
+    }
+    values.update(overrides)
+    return support_services.ContactInput(**values)  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ from hubs.support.models import (
     SignpostingOutcome,
 )
 from tests import factories
-from tests.support.conftest import RECEIVED_DAYS_AGO, contact_input
+from tests.builders import RECEIVED_DAYS_AGO, contact_input
 
 
 def _count(model) -> int:  # type: ignore[no-untyped-def]

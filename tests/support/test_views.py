@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from hubs.extensions import db
 from hubs.support.models import Contact
+from tests.builders import RECEIVED_DAYS_AGO
 from tests.conftest import csrf_token
-from tests.support.conftest import RECEIVED_DAYS_AGO
 
 
 def _post(browser, path: str, body: dict[str, str]):  # type: ignore[no-untyped-def]
