@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
+from flask import Response, jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -31,6 +33,14 @@ def _actor() -> Any:
     return current_user._get_current_object()
 
 
+def _dump_then_commit(schema: type[ma.Schema], result: Any) -> Response:
+    """Serialise while the rows are loaded, then commit the audit row: a commit expires every
+    row, and serialising afterwards would reload them one by one (a query per person)."""
+    response = jsonify(schema().dump(result))
+    db.session.commit()
+    return response
+
+
 @blp.route("/me")
 @blp.response(200, CaseloadSchema)
 def my_caseload() -> Any:
@@ -38,8 +48,7 @@ def my_caseload() -> Any:
     actor = _actor()
     caseload = queries.worker_caseload(db.session, actor, weighting(), today())
     audit.record("caseload.view", actor=actor, record_type="caseload", record_id=actor.id)
-    db.session.commit()
-    return caseload
+    return _dump_then_commit(CaseloadSchema, caseload)
 
 
 @blp.route("/workers/<int:worker_id>")
@@ -51,8 +60,7 @@ def worker_caseload(worker_id: int) -> Any:
     hub_ids = [h.id for h in queries.managed_hubs(db.session, actor)]
     caseload = queries.worker_caseload(db.session, member, weighting(), today(), hub_ids=hub_ids)
     audit.record("caseload.view", actor=actor, record_type="caseload", record_id=member.id)
-    db.session.commit()
-    return caseload
+    return _dump_then_commit(CaseloadSchema, caseload)
 
 
 @blp.route("/hubs/<int:hub_id>")
@@ -63,8 +71,7 @@ def hub_overview(hub_id: int) -> Any:
     hub = queries.get_managed_hub(db.session, actor, hub_id)
     view = overview.hub_overview(db.session, hub, weighting(), today())
     audit.record("caseload.hub_view", actor=actor, record_type="hub", record_id=hub.id)
-    db.session.commit()
-    return view
+    return _dump_then_commit(HubOverviewSchema, view)
 
 
 @blp.route("/hubs/<int:hub_id>/reassign", methods=["POST"])

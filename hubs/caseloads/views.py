@@ -1,5 +1,10 @@
 """Caseload pages: my caseload, a worker's caseload for their manager, the manager's hub
-view, and moving people between workers in bulk."""
+view, and moving people between workers in bulk.
+
+Each page renders before it commits its audit row: a commit expires every loaded row, and
+the template would then reload them one by one, so the page's statement count would grow
+with the caseload (tests/caseloads/test_query_counts.py holds it constant).
+"""
 
 from __future__ import annotations
 
@@ -62,8 +67,9 @@ def mine() -> str:
     actor = _actor()
     caseload = queries.worker_caseload(db.session, actor, weighting(), today())
     audit.record("caseload.view", actor=actor, record_type="caseload", record_id=actor.id)
-    db.session.commit()
-    return _render_caseload(caseload, is_own=True)
+    page = _render_caseload(caseload, is_own=True)
+    db.session.commit()  # after rendering (see the module docstring)
+    return page
 
 
 @bp.get("/workers/<int:worker_id>")
@@ -74,8 +80,9 @@ def worker(worker_id: int) -> str:
     hub_ids = [h.id for h in queries.managed_hubs(db.session, actor)]
     caseload = queries.worker_caseload(db.session, member, weighting(), today(), hub_ids=hub_ids)
     audit.record("caseload.view", actor=actor, record_type="caseload", record_id=member.id)
+    page = _render_caseload(caseload, is_own=member.id == actor.id)
     db.session.commit()
-    return _render_caseload(caseload, is_own=member.id == actor.id)
+    return page
 
 
 @bp.get("/hubs/")
@@ -93,8 +100,9 @@ def hub(hub_id: int) -> str:
     found = queries.get_managed_hub(db.session, actor, hub_id)
     view = overview.hub_overview(db.session, found, weighting(), today())
     audit.record("caseload.hub_view", actor=actor, record_type="hub", record_id=found.id)
+    page = render_template("caseloads/hub.html", view=view)
     db.session.commit()
-    return render_template("caseloads/hub.html", view=view)
+    return page
 
 
 def _reassign_choices(form: forms.BulkReassignForm, team: list[Any], from_id: int | None) -> None:
@@ -163,9 +171,8 @@ def _reassign_page(found: Any, form: forms.BulkReassignForm) -> Page:
             "caseload.view", actor=_actor(), record_type="caseload", record_id=from_worker.id
         )
     audit.record("caseload.hub_view", actor=_actor(), record_type="hub", record_id=found.id)
-    db.session.commit()
     status = 422 if form.errors or form.form_errors else 200
-    return render_template(
+    page = render_template(
         "caseloads/reassign.html",
         hub=found,
         form=form,
@@ -173,4 +180,6 @@ def _reassign_page(found: Any, form: forms.BulkReassignForm) -> Page:
         from_worker=from_worker,
         caseload=caseload,
         limit=services.MAX_BULK_REASSIGN,
-    ), status
+    )
+    db.session.commit()
+    return page, status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -36,7 +37,7 @@ def _actor() -> Any:
 class Contacts(MethodView):
     @blp.arguments(ContactListArgs, location="query")
     @blp.response(200, ContactPageSchema)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    def get(self, args: dict[str, Any]) -> Response:
         """List contacts with people whose support log you may see, newest first."""
         scope = Contact.person_id.in_(supported_person_ids(_actor()))
         page = queries.contacts_page(
@@ -49,8 +50,12 @@ class Contacts(MethodView):
             record_id=f"page-{args['page']}",
             person_id=args["person_id"],
         )
+        body = {"items": page.items, "total": page.total, "page": page.page, "pages": page.pages}
+        # Serialise before committing the audit row: a commit expires the rows, and
+        # serialising afterwards would reload each contact on its own.
+        response = jsonify(ContactPageSchema().dump(body))
         db.session.commit()
-        return {"items": page.items, "total": page.total, "page": page.page, "pages": page.pages}
+        return response
 
     @blp.arguments(ContactCreateSchema)
     @blp.response(201, ContactSchema)

@@ -1,5 +1,10 @@
 """Support pages: a person's support log, logging and expanding contacts, community offers
-and signposting. Thin views: load, check access (404), validate, one service, commit."""
+and signposting. Thin views: load, check access (404), validate, one service, commit.
+
+Pages that read records render before they commit their audit row: a commit expires every
+loaded row, and the template would then reload them one at a time, so the number of
+statements would grow with the length of the log.
+"""
 
 from __future__ import annotations
 
@@ -50,8 +55,7 @@ def person(person_id: int) -> str:
     )
     log = queries.support_log(db.session, found.id)
     trackers = person_trackers(db.session, found.id)
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "support/person.html",
         person=found,
         log=log,
@@ -59,6 +63,8 @@ def person(person_id: int) -> str:
         quick_form=forms.QuickContactForm(formdata=None, contact_on=today()),
         health_elements=list(HealthCheckElement),
     )
+    db.session.commit()  # the audit row; after rendering (see the module docstring)
+    return page
 
 
 # --- Contacts -----------------------------------------------------------------------------
@@ -168,19 +174,19 @@ def contact(contact_id: int) -> Page:
             db.session.commit()
             flash("Contact details saved")
             return redirect(url_for("support.person", person_id=found.person_id))
-    elif request.method == "GET":
-        audit.record(
-            "contact.view",
-            actor=actor,
-            record_type="contact",
-            record_id=found.id,
-            person_id=found.person_id,
-        )
-        db.session.commit()
+    audit.record(
+        "contact.view",
+        actor=actor,
+        record_type="contact",
+        record_id=found.id,
+        person_id=found.person_id,
+    )
     status = 422 if form.errors or form.form_errors else 200
-    return render_template(
+    page = render_template(
         "support/contact.html", contact=found, form=form, can_edit=found.worker_id == actor.id
-    ), status
+    )
+    db.session.commit()
+    return page, status
 
 
 # --- Community offers ---------------------------------------------------------------------
@@ -242,8 +248,9 @@ def person_offers(person_id: int) -> str:
         record_id=found.id,
         person_id=found.id,
     )
+    page = _offers_page(found)
     db.session.commit()
-    return _offers_page(found)
+    return page
 
 
 # --- Signposting --------------------------------------------------------------------------
