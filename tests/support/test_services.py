@@ -339,3 +339,17 @@ def test_recording_that_the_person_attended_closes_the_follow_up(world, allocate
     assert record.outcome == SignpostingOutcome.ATTENDED
     assert record.outcome_on == dt.date.today()
     assert not record.is_follow_up_due
+
+
+def test_expanding_again_replaces_what_was_done_and_keeps_what_stays(world, allocated):
+    worker = world.users["vcse_worker"]
+    contact = services.log_contact(db.session, worker, world.person_a.id, contact_input())
+    first = [ActivityType.HOUSING, ActivityType.BENEFITS_MONEY]
+    services.expand_contact(db.session, worker, contact, services.ContactDetails(activities=first))
+    kept_id = next(a.id for a in contact.activities if a.activity == ActivityType.HOUSING)
+    again = [ActivityType.HOUSING, ActivityType.PEER_SUPPORT]
+    services.expand_contact(db.session, worker, contact, services.ContactDetails(activities=again))
+    db.session.expire_all()
+    stored = db.session.get(Contact, contact.id).activities
+    assert {a.activity for a in stored} == set(again)
+    assert kept_id in {a.id for a in stored}
