@@ -125,6 +125,8 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.careplans.safety_api import blp as safetyplans_api
     from hubs.careplans.safety_views import bp as safetyplans_bp
     from hubs.careplans.views import bp as careplans_bp
+    from hubs.caseloads.api import blp as caseloads_api
+    from hubs.caseloads.views import bp as caseloads_bp
     from hubs.directory.views import bp as directory_bp
     from hubs.interop.views import bp as api_docs_bp
     from hubs.people.views import bp as people_bp
@@ -133,6 +135,9 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.referrals.views import bp as referrals_bp
     from hubs.staff.admin_views import bp as admin_bp
     from hubs.staff.views import bp as auth_bp
+    from hubs.support.api import blp as contacts_api
+    from hubs.support.views import bp as support_bp
+    from hubs.trackers.views import bp as trackers_bp
 
     for module in SIDE_EFFECT_MODULES:
         importlib.import_module(module)
@@ -145,12 +150,23 @@ def _register_blueprints(app: Flask) -> None:
         careplans_bp,
         safetyplans_bp,
         outcomes_bp,
+        support_bp,
+        trackers_bp,
+        caseloads_bp,
         portal_bp,
         api_docs_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    for api_blueprint in (referrals_api, careplans_api, safetyplans_api, outcomes_api):
+    api_blueprints = (
+        referrals_api,
+        careplans_api,
+        safetyplans_api,
+        outcomes_api,
+        contacts_api,
+        caseloads_api,
+    )
+    for api_blueprint in api_blueprints:
         app.extensions["hubs_api"].register_blueprint(api_blueprint)
 
 

@@ -38,15 +38,18 @@ def demo_command() -> None:
 def load_directory_command() -> None:
     """Create or update LCPs, hubs, organisations, practices and services from the CSVs."""
     from hubs.directory.services import load_reference_data
+    from hubs.support.offers import load_offer_details
 
     try:
         report = load_reference_data(db.session)
+        offers = load_offer_details(db.session)
     except DomainError as error:
         _fail(error)
     db.session.commit()
     click.echo(
         f"Directory loaded: created {report.created or 'nothing'}, "
-        f"updated {report.updated or 'nothing'}"
+        f"updated {report.updated or 'nothing'}; "
+        f"needs, times and accessibility set for {offers} offers"
     )
 
 

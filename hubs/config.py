@@ -46,6 +46,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the session's own timeouts bound a token's life
 
     FORCE_HTTPS = False
+    # How much each person on a caseload counts, by their highest need (hubs.caseloads.rules).
+    CASELOAD_WEIGHTS: dict[str, int] = {"high": 3, "moderate": 2, "low": 1}
     DEMO_PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo data only
     API_TITLE = "Hubs API"
     API_VERSION = "v1"

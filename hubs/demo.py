@@ -241,6 +241,8 @@ def load_demo(session: Session, password: str) -> DemoReport:
     _ensure_consents(session, people, report)
     _ensure_portal_accounts(session, people, password, report)
     _ensure_referrals(session, people, report)
+    _ensure_support(session, report)
+    # After support, so the connector's caseload people have agreed plans to review too.
     _ensure_plans(session, report)
     session.flush()
     return report
@@ -268,3 +270,11 @@ def _ensure_referrals(session: Session, people: list[Person], report: DemoReport
     created = load_demo_referrals(session, in_hubs, staff)
     if created:
         report.add("referrals", created)
+
+
+def _ensure_support(session: Session, report: DemoReport) -> None:
+    """HATCH caseloads: accepted episodes, contacts, signposting and health checks."""
+    from hubs.support.demo import load_demo_support
+
+    for kind, n in load_demo_support(session).items():
+        report.add(kind, n)

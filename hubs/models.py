@@ -11,8 +11,17 @@ from hubs.careplans.models import (
     SafetyPlan,
     SafetyPlanProposal,
 )
+from hubs.caseloads.models import CaseloadTransfer, CaseloadTransferEpisode
 from hubs.core.audit import AuditEvent
-from hubs.directory.models import GpPractice, Hub, Lcp, Organisation, Service
+from hubs.directory.models import (
+    GpPractice,
+    Hub,
+    Lcp,
+    Organisation,
+    Service,
+    ServiceAccessFeature,
+    ServiceSession,
+)
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
 from hubs.referrals.models import (
     CareTeamMember,
@@ -24,6 +33,14 @@ from hubs.referrals.models import (
     ReferralNeed,
 )
 from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserSession
+from hubs.support.models import (
+    Contact,
+    ContactActivity,
+    ContactNeed,
+    OfferNeed,
+    Signposting,
+)
+from hubs.trackers.models import EmploymentCheck, HealthCheckRecord, IpsReferral
 
 __all__ = [
     "ApiToken",
@@ -34,17 +51,26 @@ __all__ = [
     "CarePlanComment",
     "CarePlanGoal",
     "CareTeamMember",
+    "CaseloadTransfer",
+    "CaseloadTransferEpisode",
     "ClockEvent",
     "Consent",
     "ConsentWithdrawal",
+    "Contact",
+    "ContactActivity",
+    "ContactNeed",
+    "EmploymentCheck",
     "Episode",
     "GpPractice",
+    "HealthCheckRecord",
     "Hub",
     "HubMembership",
+    "IpsReferral",
     "Lcp",
     "LeadWorkerChange",
     "LoginAttempt",
     "Notification",
+    "OfferNeed",
     "Organisation",
     "OutcomeMeasure",
     "Person",
@@ -56,6 +82,9 @@ __all__ = [
     "SafetyPlan",
     "SafetyPlanProposal",
     "Service",
+    "ServiceAccessFeature",
+    "ServiceSession",
+    "Signposting",
     "User",
     "UserSession",
 ]

@@ -240,3 +240,31 @@ def test_building_a_production_app_leaves_other_apps_unchanged(app, client, migr
 
     assert response.status_code == 200  # not a redirect to https: Talisman is per app
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_demo_gives_the_connector_and_the_hatch_manager_realistic_caseloads(db, demo):
+    from hubs.caseloads import overview, queries
+    from hubs.caseloads.rules import Flag, weighting_from
+    from hubs.core.types import today
+    from hubs.support.models import Contact, Signposting
+    from hubs.trackers.models import HealthCheckRecord
+
+    def user(email: str) -> User:
+        return db.session.scalar(sa.select(User).where(User.email == email))
+
+    weighting = weighting_from(None)
+    connector = queries.worker_caseload(
+        db.session, user("connector@hatch.demo"), weighting, today()
+    )
+    assert len(connector.entries) >= 8
+    assert any(e.is_lead for e in connector.entries) and any(
+        not e.is_lead for e in connector.entries
+    )
+    assert connector.flagged(Flag.NO_RECENT_CONTACT) and connector.follow_ups
+    manager = user("manager@hatch.demo")
+    [hub] = queries.managed_hubs(db.session, manager)
+    view = overview.hub_overview(db.session, hub, weighting, today())
+    assert len([w for w in view.workers if w.people]) >= 5
+    assert view.waiting_total and view.awaiting_first_contact and view.no_recent_contact
+    for model in (Contact, Signposting, HealthCheckRecord):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) > 0

@@ -58,11 +58,12 @@ SAFETY = dict(
     reasons_for_living="My cat, my sister, and getting back to baking.",
 )
 CRISIS_SERVICES = ("CONNECT", "DIALHOUSE", "NHS111", "SAMARITANS")
-# A DIALOG a month apart, improving: 1 totally dissatisfied … 7 totally satisfied.
+# Three DIALOGs spread from the referral to today, improving (1 totally dissatisfied …
+# 7 totally satisfied): (share of the time since referral, rating, "more help" items).
 DIALOG_HISTORY = (
-    (35, 3, ("accommodation", "job_situation")),
-    (18, 4, ("job_situation",)),
-    (0, 5, ()),
+    (0.0, 3, ("accommodation", "job_situation")),
+    (0.5, 4, ("job_situation",)),
+    (1.0, 5, ()),
 )
 
 
@@ -95,19 +96,35 @@ def _dialog_history(session: Session, lead: User, episode: Episode) -> None:
     from hubs.careplans import outcomes
     from hubs.careplans.models import MeasureKind, OutcomeMeasure
 
-    if session.scalar(sa.select(OutcomeMeasure.id).where(OutcomeMeasure.episode_id == episode.id)):
+    # One history per person: measures are compared with the person's baseline.
+    if session.scalar(
+        sa.select(OutcomeMeasure.id).where(OutcomeMeasure.person_id == episode.person_id)
+    ):
         return
-    for days_ago, rating, more_help in DIALOG_HISTORY:
+    start = episode.referral.received_on
+    span = (today() - start).days
+    for share, rating, more_help in DIALOG_HISTORY:
         answers = dict.fromkeys(outcomes.DIALOG_BY_KEY, rating)
-        outcomes.record_measure(
-            session,
-            lead,
-            episode,
-            MeasureKind.DIALOG,
-            today() - dt.timedelta(days=days_ago),
-            answers,
-            more_help,
-        )
+        on = start + dt.timedelta(days=round(span * share))
+        outcomes.record_measure(session, lead, episode, MeasureKind.DIALOG, on, answers, more_help)
+
+
+def _clinician_for(session: Session, episode: Episode) -> User:
+    """The lead worker if they are a clinician, else a clinician of the episode's hub
+    (a connector can lead an episode but the care plan is written by the clinical team)."""
+    from hubs.careplans.access import CLINICAL
+    from hubs.staff.models import HubMembership
+
+    lead = session.get(User, episode.lead_worker_id)
+    if lead is not None and lead.access_role in CLINICAL:
+        return lead
+    return session.execute(
+        sa.select(User)
+        .join(HubMembership)
+        .where(HubMembership.hub_id == episode.hub_id, User.role == "mental_health_nurse")
+        .order_by(User.id)
+        .limit(1)
+    ).scalar_one()
 
 
 def load_demo_care_plans(session: Session) -> int:
@@ -116,8 +133,7 @@ def load_demo_care_plans(session: Session) -> int:
     for episode in session.scalars(sa.select(Episode).order_by(Episode.id)):
         if session.scalar(sa.select(CarePlan.id).where(CarePlan.episode_id == episode.id)):
             continue
-        lead = session.get(User, episode.lead_worker_id)
-        assert lead is not None
+        lead = _clinician_for(session, episode)
         services.record_assessment(session, lead, episode, today())
         draft = services.open_draft(session, lead, episode)
         services.save_draft(session, lead, draft, revision=draft.revision, content=CONTENT)

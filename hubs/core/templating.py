@@ -14,16 +14,23 @@ from hubs.core.access import AccessRole
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     AccessRole.CLINICIAN: [
         ("Triage queue", "referrals.queue"),
+        ("My caseload", "caseloads.mine"),
         ("People", "people.index"),
         ("Directory", "directory.hubs"),
     ],
-    AccessRole.VCSE_WORKER: [("People", "people.index"), ("Directory", "directory.hubs")],
+    AccessRole.VCSE_WORKER: [
+        ("My caseload", "caseloads.mine"),
+        ("Community offers", "support.offers"),
+        ("People", "people.index"),
+        ("Directory", "directory.hubs"),
+    ],
     AccessRole.HUB_ADMIN: [
         ("Triage queue", "referrals.queue"),
         ("People", "people.index"),
         ("Directory", "directory.hubs"),
     ],
     AccessRole.MANAGER: [
+        ("Hub caseloads", "caseloads.hubs"),
         ("My team", "auth.my_team"),
         ("Triage queue", "referrals.queue"),
         ("People", "people.index"),

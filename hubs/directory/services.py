@@ -15,13 +15,16 @@ from sqlalchemy.orm import Session
 
 from hubs.core.errors import ValidationError
 from hubs.directory.models import (
+    AccessFeature,
     GpPractice,
     Hub,
     Lcp,
     Organisation,
     OrganisationKind,
     Service,
+    ServiceAccessFeature,
     ServiceKind,
+    ServiceSession,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -170,3 +173,43 @@ def load_reference_data(session: Session, data_dir: Path = DATA_DIR) -> LoadRepo
     _ensure_hub_team_services(session, report)
     session.flush()
     return report
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    weekday: int
+    opens_at: dt.time
+    closes_at: dt.time
+
+
+def set_service_profile(
+    session: Session,
+    service: Service,
+    *,
+    lcp_code: str | None,
+    sessions: list[SessionTimes],
+    features: list[AccessFeature],
+) -> Service:
+    """Replace where, when and how accessibly a service runs (what offer searches read)."""
+    lcp = None
+    if lcp_code:
+        lcp = session.scalar(sa.select(Lcp).where(Lcp.code == lcp_code))
+        if lcp is None:
+            raise ValidationError(f"Unknown LCP code {lcp_code!r}", field="lcp_code")
+    for times in sessions:
+        if not 0 <= times.weekday <= 6:
+            raise ValidationError("A weekday is 0 (Monday) to 6 (Sunday)", field="sessions")
+    service.lcp_id = lcp.id if lcp else None
+    service.sessions = [
+        ServiceSession(weekday=t.weekday, opens_at=t.opens_at, closes_at=t.closes_at)
+        for t in sessions
+    ]
+    # Keep rows that stay: replacing them all would insert a duplicate before the delete.
+    wanted = set(features)
+    kept = [row for row in service.access_features if row.feature in wanted]
+    have = {row.feature for row in kept}
+    service.access_features = kept + [
+        ServiceAccessFeature(feature=f) for f in sorted(wanted - have)
+    ]
+    session.flush()
+    return service

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,12 +21,13 @@ from hubs.referrals.access import referral_scope
 from hubs.referrals.models import (
     ClockEvent,
     ClockEventKind,
+    Episode,
     NeedDomain,
     Priority,
     Referral,
     ReferralNeed,
 )
-from hubs.referrals.states import OPEN_REFERRAL_STATUSES, ReferralStatus
+from hubs.referrals.states import OPEN_REFERRAL_STATUSES, EpisodeStatus, ReferralStatus
 from hubs.staff.models import User
 
 PRIORITY_ORDER = sa.case({p.value: p.rank for p in Priority}, value=Referral.priority)
@@ -79,6 +80,38 @@ def _eip(
     return clocks.eip_clock(referral.received_on, min(starts, default=None), today)
 
 
+def referral_spans(
+    session: Session, person_ids: Iterable[int]
+) -> dict[int, list[clocks.ReferralSpan]]:
+    """Each person's referrals as spans of time in contact with services, in one query.
+
+    An accepted referral's care goes on in its episode, so its span lasts until the episode
+    finishes, not only until the day it was accepted: a care plan agreed or a second contact
+    after acceptance must still stop the clocks of its spell."""
+    spans: dict[int, list[clocks.ReferralSpan]] = defaultdict(list)
+    rows = session.execute(
+        sa.select(
+            Referral.id,
+            Referral.person_id,
+            Referral.received_on,
+            Referral.closed_on,
+            Episode.status,
+            Episode.finished_on,
+        )
+        .outerjoin(Episode, Episode.referral_id == Referral.id)
+        .where(
+            Referral.person_id.in_(list(person_ids)),
+            Referral.status != ReferralStatus.ENTERED_IN_ERROR,
+        )
+    )
+    for rid, pid, received, closed, episode_status, finished_on in rows:
+        ended = closed
+        if episode_status is not None:
+            ended = (finished_on or closed) if episode_status == EpisodeStatus.FINISHED else None
+        spans[pid].append(clocks.ReferralSpan(rid, received, ended))
+    return spans
+
+
 def clocks_for_many(
     session: Session, referrals: Sequence[Referral], today: dt.date | None = None
 ) -> dict[int, ReferralClocks]:
@@ -87,15 +120,7 @@ def clocks_for_many(
     person_ids = {r.person_id for r in referrals}
     if not person_ids:
         return {}
-    spans_by_person: dict[int, list[clocks.ReferralSpan]] = defaultdict(list)
-    rows = session.execute(
-        sa.select(Referral.id, Referral.person_id, Referral.received_on, Referral.closed_on).where(
-            Referral.person_id.in_(person_ids),
-            Referral.status != ReferralStatus.ENTERED_IN_ERROR,
-        )
-    )
-    for rid, pid, received, closed in rows:
-        spans_by_person[pid].append(clocks.ReferralSpan(rid, received, closed))
+    spans_by_person = referral_spans(session, person_ids)
     events_by_person: dict[int, list[ClockEvent]] = defaultdict(list)
     for event in session.scalars(sa.select(ClockEvent).where(ClockEvent.person_id.in_(person_ids))):
         events_by_person[event.person_id].append(event)

@@ -517,6 +517,37 @@ def add_to_care_team(session: Session, episode: Episode, user: User) -> CareTeam
     return member
 
 
+def leave_care_team(
+    session: Session, actor: User, episode: Episode, user_id: int, *, on: dt.date | None = None
+) -> CareTeamMember:
+    """A worker stops working with the person (e.g. their caseload was moved to a colleague).
+
+    The membership is ended, never deleted, so who was in the team when stays on record."""
+    if user_id == episode.lead_worker_id:
+        raise ValidationError(
+            "Name a new lead worker before the current one leaves the care team", field="user_id"
+        )
+    member = session.scalar(
+        sa.select(CareTeamMember).where(
+            CareTeamMember.episode_id == episode.id,
+            CareTeamMember.user_id == user_id,
+            CareTeamMember.left_on.is_(None),
+        )
+    )
+    if member is None:
+        raise ValidationError("This worker is not in the person's care team", field="user_id")
+    member.left_on = on or today()
+    audit.record(
+        "episode.care_team_leave",
+        actor=actor,
+        record_type="episode",
+        record_id=episode.id,
+        person_id=episode.person_id,
+    )
+    session.flush()
+    return member
+
+
 def start_episode(session: Session, actor: User, episode: Episode, started_on: dt.date) -> Episode:
     """The first planned contact happened: the episode is active."""
     episode.status = next_episode_status(episode.status, EpisodeAction.START)

@@ -21,7 +21,8 @@ bp = Blueprint("auth", __name__)
 START_PAGES = {
     # Hub staff start at the triage queue: managing referrals is their first job.
     AccessRole.CLINICIAN: "referrals.queue",
-    AccessRole.VCSE_WORKER: "people.index",
+    # Connectors start at their caseload: the people they support and what is due.
+    AccessRole.VCSE_WORKER: "caseloads.mine",
     AccessRole.HUB_ADMIN: "referrals.queue",
     AccessRole.MANAGER: "auth.my_team",
     AccessRole.ANALYST: "directory.hubs",

@@ -121,3 +121,23 @@ def test_eip_clock_stops_when_the_package_starts_on_acceptance(
         )
         eip = queries.clocks_for_many(db.session, [referral])[referral.id].eip
     assert eip.stopped_on == dt.date(2026, 6, 20) and eip.state == ClockState.MET
+
+
+def test_care_plan_agreed_after_acceptance_still_stops_the_four_week_clock(make_referral, world):
+    # Acceptance closes the referral, but care goes on in its episode: the spell stays open
+    # until the episode finishes, so milestones after acceptance count.
+    with _travel():
+        referral = make_referral(received_on=dt.date(2026, 6, 1))
+        nurse = world.users["clinician"]
+        services.triage(db.session, nurse, referral, rationale="MDT", priority=Priority.ROUTINE)
+        services.accept(db.session, nurse, referral, lead_worker_id=nurse.id)
+        referral.closed_on = dt.date(2026, 6, 5)  # accepted on the 5th
+        for kind, day in [
+            (ClockEventKind.ASSESSMENT, 8),
+            (ClockEventKind.CARE_PLAN_AGREED, 20),
+            (ClockEventKind.FIRST_INTERVENTION, 21),
+            (ClockEventKind.BASELINE_MEASURE, 8),
+        ]:
+            services.record_clock_event(db.session, referral.person_id, kind, dt.date(2026, 6, day))
+        reading = queries.clocks_for_many(db.session, [referral])[referral.id].four_week
+    assert reading.stopped_on == dt.date(2026, 6, 21) and reading.state == ClockState.MET

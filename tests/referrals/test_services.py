@@ -153,6 +153,8 @@ def test_referral_cannot_close_without_a_named_destination(make_referral, world,
 
 def test_database_refuses_a_signposted_referral_with_no_destination(make_referral):
     referral = make_referral()
+    # The savepoint must be inside pytest.raises: it rolls back when the update fails (PostgreSQL
+    # refuses to release a savepoint of a failed statement).
     with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
         db.session.execute(
             sa.update(Referral)

@@ -30,13 +30,17 @@ from hubs.careplans import services as care_plan_services
 from hubs.careplans.models import ActionCategory, AgreementMethod, CarePlan
 from hubs.core.access import ALL_ROLES, ANONYMOUS, MATRIX_PATH, RouteRule, load_matrix
 from hubs.core.audit import AuditEvent
-from hubs.directory.models import ServiceKind
+from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
 from hubs.people.models import Consent, ConsentSection, Person
 from hubs.people.services import grant_consent, withdraw_consent
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import Episode, NeedDomain, Priority, Referral, ReferralSource, Severity
 from hubs.staff.models import User
+from hubs.support import services as support_services
+from hubs.support.models import ContactMode, Reached, Signposting
+from hubs.trackers import services as tracker_services
+from hubs.trackers.models import IpsReferral
 from tests import factories
 from tests.conftest import World, csrf_token
 
@@ -48,12 +52,14 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 # --- How to make a concrete request for any declared route --------------------------------
 
-# The person each role has a reason to see (DESIGN §6); any other role gets person_a.
-RELATED_PERSON = {"vcse_worker": "person_shared"}
-
 
 def _related_person_id(world: World, role: str) -> int:
-    return getattr(world, RELATED_PERSON.get(role, "person_a")).id
+    """The person each role has a reason to see (DESIGN §6): person_a, registered in hub_a.
+    The VCSE worker's reason is the care team of person_a's accepted referral: it lets them
+    read the summary and use the support log (consent alone is tested on its own below)."""
+    if role == "vcse_worker":
+        referral_fixtures(world)
+    return world.person_a.id
 
 
 def _throwaway_user_id(world: World, role: str) -> int:
@@ -111,6 +117,57 @@ def _referral_id(world: World, role: str) -> int:
     return (fixtures.accepted_referral if role == "vcse_worker" else fixtures.open_referral).id
 
 
+SUPPORT_ROLES = ("clinician", "vcse_worker", "manager")
+
+
+@dataclass
+class SupportFixtures:
+    offer: Service
+    contacts: dict[str, int]
+    signposting: Signposting
+    ips_referral: IpsReferral
+
+
+def support_fixtures(world: World) -> SupportFixtures:
+    """A community offer, and support records for person_a made through the real services:
+    a contact logged by each role that may log one (only its author adds details), a
+    signposting and an IPS referral."""
+    cached = getattr(world, "_support_fixtures", None)
+    if cached is not None:
+        return cached
+    referral_fixtures(world)
+    offer = factories.ServiceFactory(kind=ServiceKind.COMMUNITY_OFFER)
+    contacts = {}
+    for role in SUPPORT_ROLES:
+        contact = support_services.log_contact(
+            db.session,
+            world.users[role],
+            world.person_a.id,
+            support_services.ContactInput(dt.date.today(), 30, ContactMode.PHONE, Reached.YES),
+        )
+        contacts[role] = contact.id
+    nurse = world.users["clinician"]
+    signposting = support_services.signpost(
+        db.session,
+        nurse,
+        world.person_a.id,
+        service_id=offer.id,
+        signposted_on=dt.date.today(),
+        follow_up_on=dt.date.today() + dt.timedelta(days=14),
+    )
+    ips = tracker_services.refer_to_ips(
+        db.session, nurse, world.person_a.id, referred_on=dt.date.today()
+    )
+    db.session.commit()
+    world._support_fixtures = SupportFixtures(offer, contacts, signposting, ips)  # type: ignore[attr-defined]
+    return world._support_fixtures  # type: ignore[attr-defined]
+
+
+def _contact_id(world: World, role: str) -> int:
+    contacts = support_fixtures(world).contacts
+    return contacts.get(role, contacts["clinician"])
+
+
 # URL argument name -> how to get a value for it from the world, for a role. A route with an
 # argument missing here fails the generated test loudly: extend this dict when you add one.
 URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
@@ -132,6 +189,11 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "measure_id": lambda world, role: __import__(
         "tests.careplans.test_outcome_matrix", fromlist=["measure_id"]
     ).measure_id(world, role),
+    "contact_id": _contact_id,
+    "signposting_id": lambda world, role: support_fixtures(world).signposting.id,
+    "ips_referral_id": lambda world, role: support_fixtures(world).ips_referral.id,
+    "worker_id": lambda world, role: world.users["clinician"].id,
+    "hub_id": lambda world, role: world.hub_a.id,
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -316,6 +378,49 @@ CARE_PLAN_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
 }
 
 
+def _today(days: int = 0) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+def _contact_body(world: World, role: str) -> dict[str, object]:
+    referral_fixtures(world)
+    return {
+        "contact_on": _today(),
+        "duration_minutes": "30",
+        "mode": "face_to_face",
+        "reached": "yes",
+    }
+
+
+def _signpost_body(world: World, role: str) -> dict[str, object]:
+    return {
+        "service_id": str(support_fixtures(world).offer.id),
+        "signposted_on": _today(),
+        "follow_up_on": _today(14),
+    }
+
+
+def _bulk_reassign_body(world: World, role: str) -> dict[str, object]:
+    episode = referral_fixtures(world).episode
+    return {
+        "from_user_id": world.users["clinician"].id,
+        "to_user_id": world.users["vcse_worker"].id,
+        "episode_ids": [episode.id],
+        "reason": "Rebalancing caseloads by need",
+    }
+
+
+def _api_contact_body(world: World, role: str) -> dict[str, object]:
+    referral_fixtures(world)
+    return {
+        "person_id": world.person_a.id,
+        "contact_on": _today(),
+        "duration_minutes": 20,
+        "mode": "video",
+        "reached": "yes",
+    }
+
+
 # Bodies that let a declared POST do its real work; other POSTs send only the CSRF token.
 # Paths under /api/ send theirs as JSON with the token in the X-CSRFToken header.
 POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
@@ -360,6 +465,26 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "outcomes_api.Outcomes": lambda world, role: __import__(
         "tests.careplans.test_outcome_matrix", fromlist=["api_body"]
     ).api_body(world, role),
+    "support.log_contact": _contact_body,
+    "support.quick_log": _contact_body,
+    "support.contact": lambda world, role: {
+        "location": "The library",
+        "activities": "peer_support",
+        "notes": "Talked about a peer support group",
+    },
+    "support.signpost": _signpost_body,
+    "support.signposting_outcome": lambda world, role: {"outcome": "attended"},
+    "trackers.health_check": lambda world, role: {
+        "element": "bmi",
+        "done_on": _today(),
+        "where_done": "GP practice",
+    },
+    "trackers.employment": lambda world, role: {"asked_on": _today(), "status": "seeking_work"},
+    "trackers.ips_referral": lambda world, role: {"referred_on": _today(), "note": "Wants work"},
+    "trackers.ips_outcome": lambda world, role: {"outcome": "accepted", "outcome_on": _today()},
+    "caseloads.reassign": _bulk_reassign_body,
+    "contacts_api.Contacts": _api_contact_body,
+    "caseloads_api.reassign": _bulk_reassign_body,
 }
 
 

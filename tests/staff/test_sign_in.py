@@ -65,7 +65,7 @@ def attempts_for(db, email: str) -> list[LoginAttempt]:
     ("role", "start_page"),
     [
         ("clinician", "/referrals/"),
-        ("vcse_worker", "/people/"),
+        ("vcse_worker", "/caseloads/"),
         ("hub_admin", "/referrals/"),
         ("manager", "/team"),
         ("analyst", "/directory/hubs"),

@@ -1,0 +1,1 @@
+"""Caseloads and waiting lists for workers and managers (read side), and rebalancing."""

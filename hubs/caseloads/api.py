@@ -1,0 +1,85 @@
+"""`/api/v1/caseloads`: the same queries and access rules as the caseload pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, jsonify
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from hubs.caseloads import overview, queries, services
+from hubs.caseloads.schemas import (
+    BulkReassignSchema,
+    CaseloadSchema,
+    HubOverviewSchema,
+    TransferSchema,
+)
+from hubs.caseloads.views import weighting
+from hubs.core import audit
+from hubs.core.types import today
+from hubs.extensions import db
+
+blp = Blueprint(
+    "caseloads_api",
+    __name__,
+    url_prefix="/api/v1/caseloads",
+    description="Caseloads weighted by need, hub views and bulk reassignment",
+)
+
+
+def _actor() -> Any:
+    return current_user._get_current_object()
+
+
+def _dump_then_commit(schema: type[ma.Schema], result: Any) -> Response:
+    """Serialise while the rows are loaded, then commit the audit row: a commit expires every
+    row, and serialising afterwards would reload them one by one (a query per person)."""
+    response = jsonify(schema().dump(result))
+    db.session.commit()
+    return response
+
+
+@blp.route("/me")
+@blp.response(200, CaseloadSchema)
+def my_caseload() -> Any:
+    """The people you support now, with flags, clocks and plan review states."""
+    actor = _actor()
+    caseload = queries.worker_caseload(db.session, actor, weighting(), today())
+    audit.record("caseload.view", actor=actor, record_type="caseload", record_id=actor.id)
+    return _dump_then_commit(CaseloadSchema, caseload)
+
+
+@blp.route("/workers/<int:worker_id>")
+@blp.response(200, CaseloadSchema)
+def worker_caseload(worker_id: int) -> Any:
+    """A worker's caseload in the hubs you manage (404 for anyone else's staff)."""
+    actor = _actor()
+    member = queries.get_managed_worker(db.session, actor, worker_id)
+    hub_ids = [h.id for h in queries.managed_hubs(db.session, actor)]
+    caseload = queries.worker_caseload(db.session, member, weighting(), today(), hub_ids=hub_ids)
+    audit.record("caseload.view", actor=actor, record_type="caseload", record_id=member.id)
+    return _dump_then_commit(CaseloadSchema, caseload)
+
+
+@blp.route("/hubs/<int:hub_id>")
+@blp.response(200, HubOverviewSchema)
+def hub_overview(hub_id: int) -> Any:
+    """A hub you manage: caseload per worker (count and weighted), waiting list, gaps."""
+    actor = _actor()
+    hub = queries.get_managed_hub(db.session, actor, hub_id)
+    view = overview.hub_overview(db.session, hub, weighting(), today())
+    audit.record("caseload.hub_view", actor=actor, record_type="hub", record_id=hub.id)
+    return _dump_then_commit(HubOverviewSchema, view)
+
+
+@blp.route("/hubs/<int:hub_id>/reassign", methods=["POST"])
+@blp.arguments(BulkReassignSchema)
+@blp.response(200, TransferSchema)
+def reassign(data: dict[str, Any], hub_id: int) -> Any:
+    """Move up to 100 people from one worker to another with a reason: all or nothing."""
+    hub = queries.get_managed_hub(db.session, _actor(), hub_id)
+    transfer = services.bulk_reassign(db.session, _actor(), hub, **data)
+    db.session.commit()
+    return transfer

@@ -1,0 +1,257 @@
+"""Caseloads for workers and hub views for managers, read in a fixed number of statements.
+
+A worker's caseload is the people in open episodes of care they lead or are in the care team
+of. Everything shown per person (last contact, next planned contact, plan reviews, clocks,
+physical health check) is fetched for the whole caseload at once, never per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from hubs.careplans.queries import PersonPlanReviews, plan_reviews
+from hubs.caseloads.rules import Flag, Weighting, flags_for
+from hubs.core.errors import NotFound
+from hubs.directory.models import Hub
+from hubs.people.models import Person
+from hubs.referrals.models import Episode, Referral, Severity
+from hubs.referrals.queries import ReferralClocks, clocks_for_many
+from hubs.staff.models import HubMembership, MembershipKind, User
+from hubs.support.access import open_episodes_of
+from hubs.support.models import Contact, Reached, Signposting, SignpostingOutcome
+from hubs.trackers.queries import health_status_for_many
+from hubs.trackers.rules import HealthCheckStatus
+
+SEVERITY_RANK = {Severity.LOW: 1, Severity.MODERATE: 2, Severity.HIGH: 3}
+
+
+def highest(severities: Iterable[Severity]) -> Severity | None:
+    return max(severities, key=SEVERITY_RANK.__getitem__, default=None)
+
+
+# --- What we know about each person, for many people at once -------------------------------
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    last_contact_on: dt.date | None
+    next_contact_on: dt.date | None
+    plans: PersonPlanReviews
+    health: HealthCheckStatus
+
+
+def _last_contacts(session: Session, ids: list[int]) -> dict[int, dt.date]:
+    """The last time each person was reached (an attempt that did not reach them is not
+    contact)."""
+    rows = session.execute(
+        sa.select(Contact.person_id, sa.func.max(Contact.contact_on))
+        .where(Contact.person_id.in_(ids), Contact.reached == Reached.YES)
+        .group_by(Contact.person_id)
+    )
+    return {person_id: day for person_id, day in rows}
+
+
+def _next_planned(session: Session, ids: list[int]) -> dict[int, dt.date]:
+    """The next contact planned at the most recent contact that planned one."""
+    ranked = (
+        sa.select(
+            Contact.person_id,
+            Contact.next_contact_on,
+            sa.func.row_number()
+            .over(
+                partition_by=Contact.person_id,
+                order_by=(Contact.contact_on.desc(), Contact.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Contact.person_id.in_(ids), Contact.next_contact_on.is_not(None))
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(ranked.c.person_id, ranked.c.next_contact_on).where(ranked.c.rank == 1)
+    )
+    return {person_id: day for person_id, day in rows}
+
+
+def person_facts(
+    session: Session, person_ids: Iterable[int], today: dt.date
+) -> dict[int, PersonFacts]:
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    last, planned = _last_contacts(session, ids), _next_planned(session, ids)
+    plans = plan_reviews(session, ids, today)
+    health = health_status_for_many(session, ids, today)
+    return {
+        pid: PersonFacts(last.get(pid), planned.get(pid), plans[pid], health[pid]) for pid in ids
+    }
+
+
+# --- A worker's caseload ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseloadEntry:
+    person: Person
+    episodes: list[Episode]
+    is_lead: bool
+    severity: Severity | None
+    weight: int
+    facts: PersonFacts
+    clocks: ReferralClocks | None
+    flags: list[Flag]
+
+    @property
+    def allocated_on(self) -> dt.date:
+        return min(e.opened_at.date() for e in self.episodes)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    worker: User
+    entries: list[CaseloadEntry]
+    weighting: Weighting
+    follow_ups: list[Signposting] = field(default_factory=list)
+
+    @property
+    def weighted(self) -> int:
+        return sum(e.weight for e in self.entries)
+
+    def flagged(self, flag: Flag) -> list[CaseloadEntry]:
+        return [e for e in self.entries if flag in e.flags]
+
+
+def _worker_episodes(
+    session: Session, worker_id: int, hub_ids: Sequence[int] | None
+) -> list[Episode]:
+    query = sa.select(Episode).where(Episode.id.in_(open_episodes_of(worker_id)))
+    if hub_ids is not None:
+        query = query.where(Episode.hub_id.in_(hub_ids))
+    return list(
+        session.scalars(
+            query.options(
+                selectinload(Episode.person),
+                selectinload(Episode.referral).selectinload(Referral.needs),
+                selectinload(Episode.referral).selectinload(Referral.service),
+            ).order_by(Episode.opened_at, Episode.id)
+        )
+    )
+
+
+def _entry(
+    worker: User,
+    episodes: list[Episode],
+    facts: PersonFacts,
+    clocks: dict[int, ReferralClocks],
+    weighting: Weighting,
+    today: dt.date,
+) -> CaseloadEntry:
+    severity = highest(n.severity for e in episodes for n in e.referral.needs)
+    latest = episodes[-1]
+    allocated_on = min(e.opened_at.date() for e in episodes)
+    return CaseloadEntry(
+        person=latest.person,
+        episodes=episodes,
+        is_lead=any(e.lead_worker_id == worker.id for e in episodes),
+        severity=severity,
+        weight=weighting.weight(severity),
+        facts=facts,
+        clocks=clocks.get(latest.referral_id),
+        flags=flags_for(
+            last_contact_on=facts.last_contact_on,
+            allocated_on=allocated_on,
+            plans=facts.plans,
+            health=facts.health,
+            today=today,
+        ),
+    )
+
+
+def _sort_key(entry: CaseloadEntry) -> tuple[int, int, str]:
+    # Most to act on first, then the heaviest need, then by name.
+    return (-len(entry.flags), -entry.weight, entry.person.family_name.lower())
+
+
+def worker_caseload(
+    session: Session,
+    worker: User,
+    weighting: Weighting,
+    today: dt.date,
+    *,
+    hub_ids: Sequence[int] | None = None,
+) -> Caseload:
+    """The people a worker supports now; `hub_ids` limits it to hubs a manager manages."""
+    episodes = _worker_episodes(session, worker.id, hub_ids)
+    by_person: dict[int, list[Episode]] = defaultdict(list)
+    for episode in episodes:
+        by_person[episode.person_id].append(episode)
+    facts = person_facts(session, by_person, today)
+    clocks = clocks_for_many(session, [e.referral for e in episodes], today)
+    entries = [
+        _entry(worker, eps, facts[pid], clocks, weighting, today) for pid, eps in by_person.items()
+    ]
+    follow_ups = follow_ups_due(session, worker.id, list(by_person), today)
+    return Caseload(worker, sorted(entries, key=_sort_key), weighting, follow_ups)
+
+
+def follow_ups_due(
+    session: Session, worker_id: int, person_ids: list[int], today: dt.date
+) -> list[Signposting]:
+    """Signpostings this worker made that are due a follow-up (did the person go?)."""
+    if not person_ids:
+        return []
+    return list(
+        session.scalars(
+            sa.select(Signposting)
+            .where(
+                Signposting.worker_id == worker_id,
+                Signposting.person_id.in_(person_ids),
+                Signposting.outcome == SignpostingOutcome.NOT_YET,
+                Signposting.follow_up_on <= today,
+            )
+            .options(selectinload(Signposting.service), selectinload(Signposting.person))
+            .order_by(Signposting.follow_up_on)
+        )
+    )
+
+
+# --- Hubs a manager manages ---------------------------------------------------------------
+
+
+def managed_hub_ids(user: User) -> sa.Select[tuple[int]]:
+    return sa.select(HubMembership.hub_id).where(
+        HubMembership.user_id == user.id, HubMembership.kind == MembershipKind.MANAGER
+    )
+
+
+def managed_hubs(session: Session, user: User) -> list[Hub]:
+    return list(
+        session.scalars(sa.select(Hub).where(Hub.id.in_(managed_hub_ids(user))).order_by(Hub.name))
+    )
+
+
+def get_managed_hub(session: Session, user: User, hub_id: int) -> Hub:
+    """A hub the user manages; any other answers 404 (never reveal)."""
+    hub = session.scalar(sa.select(Hub).where(Hub.id == hub_id, Hub.id.in_(managed_hub_ids(user))))
+    if hub is None:
+        raise NotFound("Page not found")
+    return hub
+
+
+def get_managed_worker(session: Session, manager: User, worker_id: int) -> User:
+    """A member of staff in a hub the manager manages; anyone else answers 404."""
+    worker = session.scalar(
+        sa.select(User)
+        .join(HubMembership, HubMembership.user_id == User.id)
+        .where(User.id == worker_id, HubMembership.hub_id.in_(managed_hub_ids(manager)))
+        .limit(1)
+    )
+    if worker is None:
+        raise NotFound("Page not found")
+    return worker

@@ -1,0 +1,1 @@
+"""Contacts and support logged by workers, community offers and signposting."""

@@ -1,0 +1,1 @@
+"""Physical health check (SMI annual check) and employment trackers."""
