@@ -102,7 +102,10 @@ def _tune_engine(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at the start, so a request that reads and then writes
+        # (e.g. touching its session record) waits its turn instead of failing at once with
+        # "database is locked" when the development server runs requests in parallel.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 # Modules that add routes to another feature's blueprint, or register access rules, when

@@ -59,6 +59,8 @@ def load_user_from_bearer(req: object) -> User | None:
 
 def authenticate_request() -> None:
     """Load the user first thing, refuse bad tokens, and check CSRF for cookie sessions."""
+    if request.endpoint == "static":
+        return  # stylesheets and scripts need no user, and no session bookkeeping write
     current_user._get_current_object()  # force loading before any of the request's work
     if "Authorization" in request.headers and g.get("auth_method") != "token":
         abort(401, "The bearer token is missing, unknown or revoked")
