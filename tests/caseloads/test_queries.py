@@ -132,7 +132,7 @@ def test_review_overdue_flag_comes_from_the_care_plan_contract(world, allocated,
     def plan_reviews(session, person_ids, today=None):  # type: ignore[no-untyped-def]
         return {pid: overdue if pid == world.person_a.id else NO_PLANS for pid in person_ids}
 
-    # The care plan feature owns this contract; until it lands the stub says "no plan".
+    # The care plan feature owns this contract; this pins the caseload side of it alone.
     monkeypatch.setattr(queries, "plan_reviews", plan_reviews)
     assert Flag.REVIEW_OVERDUE in _caseload(world.users["vcse_worker"]).entries[0].flags
     view = overview.hub_overview(db.session, world.hub_a, WEIGHTING, today())
@@ -224,3 +224,33 @@ def test_hub_view_waiting_list_counts_breaches_closest_to_breach_first(world, ma
     view = overview.hub_overview(db.session, world.hub_a, WEIGHTING, today())
     assert [w.referral.id for w in view.waiting] == [old.id, new.id]
     assert (view.waiting_total, view.breached_total) == (2, 1)
+
+
+def test_review_overdue_flag_is_raised_by_a_real_agreed_plan_past_its_review_date(world, allocated):
+    import time_machine
+
+    from hubs.careplans import services as plan_services
+    from hubs.careplans.models import AgreementMethod
+
+    nurse = world.users["clinician"]
+    draft = plan_services.open_draft(db.session, nurse, allocated)
+    plan_services.save_draft(
+        db.session,
+        nurse,
+        draft,
+        revision=draft.revision,
+        content=plan_services.CarePlanContent(what_matters="Home"),
+    )
+    plan_services.agree(
+        db.session,
+        nurse,
+        draft,
+        revision=draft.revision,
+        method=AgreementMethod.IN_PERSON,
+        review_due_on=today() + dt.timedelta(days=60),
+    )
+    db.session.flush()
+    assert Flag.REVIEW_OVERDUE not in _caseload(world.users["vcse_worker"]).entries[0].flags
+    later = dt.datetime.combine(today() + dt.timedelta(days=61), dt.time(12), dt.UTC)
+    with time_machine.travel(later, tick=False):
+        assert Flag.REVIEW_OVERDUE in _caseload(world.users["vcse_worker"]).entries[0].flags
