@@ -89,20 +89,14 @@ class CarePlanContent:
     actions: list[ActionInput] = field(default_factory=list)
 
 
-def snapshot(plan: CarePlan) -> dict[str, Any]:
-    """A plan's content as plain values, for comparing versions and spotting conflicts."""
-    values: dict[str, Any] = {name: getattr(plan, name) for name in TEXT_SECTIONS}
-    values["review_due_on"] = plan.review_due_on
-    values["goals"] = [(g.own_words, g.need_domain, g.status, g.who_helps) for g in plan.goals]
-    values["actions"] = [(a.category, a.what, a.who, a.by_when) for a in plan.actions]
-    return values
-
-
-def content_snapshot(content: CarePlanContent) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(content, name) for name in TEXT_SECTIONS}
-    values["review_due_on"] = content.review_due_on
-    values["goals"] = [(g.own_words, g.need_domain, g.status, g.who_helps) for g in content.goals]
-    values["actions"] = [(a.category, a.what, a.who, a.by_when) for a in content.actions]
+def snapshot(source: CarePlan | CarePlanContent) -> dict[str, Any]:
+    """A plan's (or submitted content's) sections as plain values, for comparing versions
+    and naming what changed in a conflict. Stored goals and actions and their inputs share
+    field names, so one function reads both."""
+    values: dict[str, Any] = {name: getattr(source, name) for name in TEXT_SECTIONS}
+    values["review_due_on"] = source.review_due_on
+    values["goals"] = [(g.own_words, g.need_domain, g.status, g.who_helps) for g in source.goals]
+    values["actions"] = [(a.category, a.what, a.who, a.by_when) for a in source.actions]
     return values
 
 
@@ -226,11 +220,7 @@ def _check_editable(plan: CarePlan, revision: int | None, content: CarePlanConte
             "new draft version. Reload to edit the latest.",
             field="revision",
         )
-    changes = (
-        versions.compare(snapshot(plan), content_snapshot(content), SECTION_LABELS)
-        if content
-        else []
-    )
+    changes = versions.compare(snapshot(plan), snapshot(content), SECTION_LABELS) if content else []
     who = plan.updated_by.display_name if plan.updated_by else "Someone"
     versions.refuse_stale(plan.revision, revision, who, plan.updated_at, changes)
 
