@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -217,3 +218,21 @@ def test_person_sees_their_plans_suggests_a_change_and_downloads_the_pdf(page: P
     downloaded = page.get_by_role("row").filter(has_text="Downloaded your safety plan")
     expect(downloaded.first).to_contain_text("You")
     check_page(page, "plans-06-who-has-looked")
+
+
+def test_a_person_opening_another_persons_plan_link_gets_not_found(
+    new_page: Callable[..., Page],
+) -> None:
+    other = new_page()
+    sign_in(other, "person2@demo")
+    other.get_by_role("link", name="My care plan").first.click()
+    their_name = other.locator(".nhsuk-header__account-item").first.inner_text()
+    href = other.locator("a.app-version-link").get_attribute("href")
+    assert href and href.startswith("/my/care-plan/")
+
+    person = new_page()
+    sign_in(person, "person1@demo")
+    person.goto(href)
+    expect(person.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(person.locator("main")).not_to_contain_text(their_name.split(" (")[0])
+    check_page(person, "plans-other-persons-link-not-found")
