@@ -85,7 +85,8 @@ def _series_values(html: str, chart_id: str) -> dict[str, list[str]]:
 def _table_columns(html: str, table_id: str) -> list[list[str]]:
     table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
     assert table, f"no table {table_id}"
-    rows = re.findall(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", table[0], re.S)
+    body = table[0][table[0].index("<tbody") :]
+    rows = re.findall(r"<tr class=\"nhsuk-table__row\"[^>]*>(.*?)</tr>", body, re.S)
     return [re.findall(r'data-value="([^"]+)"', row) for row in rows]
 
 

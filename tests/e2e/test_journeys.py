@@ -331,8 +331,17 @@ SMALL_SCREENS = {
     "zoom200": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2},
 }
 SMALL_SCREEN_PAGES = {
-    "person1@demo": ["/my/", "/my/referrals"],
+    "person1@demo": [
+        "/my/",
+        "/my/referrals",
+        "/my/care-plan",
+        "/my/safety-plan",
+        "/my/scores",
+        "/my/care-team",
+    ],
     "nurse@hatch.demo": ["/referrals/", "/people/"],
+    "connector@hatch.demo": ["/caseloads/"],
+    "manager@hatch.demo": ["/caseloads/hubs/", "/team"],
 }
 
 

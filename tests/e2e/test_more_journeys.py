@@ -106,7 +106,11 @@ def test_connector_quick_logs_a_contact_and_signposts_from_their_caseload(page: 
 
 
 def worker_row(page: Page, role: str) -> Locator:
-    return page.locator("#workers ~ table").first.get_by_role("row").filter(has_text=role)
+    return (
+        page.locator("#workers ~ .app-table-scroll table")
+        .first.get_by_role("row")
+        .filter(has_text=role)
+    )
 
 
 def people_count(page: Page, role: str) -> int:
