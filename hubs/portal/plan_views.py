@@ -25,8 +25,7 @@ from hubs.directory.models import Organisation
 from hubs.extensions import db
 from hubs.people.models import Consent, ConsentSection
 from hubs.people.services import grant_consent, withdraw_consent
-from hubs.portal.referral_views import _own_person_id
-from hubs.portal.views import bp
+from hubs.portal.views import bp, own_person_id
 from hubs.referrals.forms import options
 from hubs.referrals.models import CareTeamMember, Episode
 from hubs.referrals.views import show_error
@@ -58,7 +57,7 @@ def _own_plans(person_id: int) -> list[CarePlan]:
 
 @bp.get("/care-plan")
 def my_care_plan() -> str:
-    person_id = _own_person_id()
+    person_id = own_person_id()
     plans = _own_plans(person_id)
     current = next((p for p in plans if p.status != PlanStatus.SUPERSEDED), None)
     audit.record(
@@ -76,7 +75,7 @@ def my_care_plan() -> str:
 
 @bp.get("/care-plan/<int:plan_id>")
 def my_care_plan_version(plan_id: int) -> str:
-    person_id = _own_person_id()
+    person_id = own_person_id()
     plan = next((p for p in _own_plans(person_id) if p.id == plan_id), None)
     if plan is None:
         raise NotFound("Page not found")
@@ -93,7 +92,7 @@ def my_care_plan_version(plan_id: int) -> str:
 
 @bp.post("/care-plan/<int:plan_id>/comments")
 def comment_on_care_plan(plan_id: int) -> Response | tuple[str, int]:
-    person_id = _own_person_id()
+    person_id = own_person_id()
     plan = next((p for p in _own_plans(person_id) if p.id == plan_id), None)
     if plan is None:
         raise NotFound("Page not found")
@@ -113,7 +112,7 @@ def comment_on_care_plan(plan_id: int) -> Response | tuple[str, int]:
 
 @bp.get("/care-team")
 def my_care_team() -> str:
-    person_id = _own_person_id()
+    person_id = own_person_id()
     rows = db.session.execute(
         sa.select(CareTeamMember, Episode)
         .join(Episode, CareTeamMember.episode_id == Episode.id)
@@ -170,7 +169,7 @@ def _consent_page(form: ConsentForm, person_id: int, status: int = 200) -> tuple
 
 @bp.route("/consent", methods=["GET", "POST"])
 def my_consent() -> Response | tuple[str, int]:
-    person_id = _own_person_id()
+    person_id = own_person_id()
     form = ConsentForm()
     orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
     form.organisation_id.choices = options(
@@ -215,7 +214,7 @@ def _person(person_id: int) -> Any:
 
 @bp.post("/consent/<int:consent_id>/withdraw")
 def withdraw_my_consent(consent_id: int) -> Response:
-    person_id = _own_person_id()
+    person_id = own_person_id()
     form = WithdrawForm()
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.person_id != person_id:

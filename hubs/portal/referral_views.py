@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import secrets
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from hubs.core import audit
-from hubs.core.errors import DomainError, NotFound
+from hubs.core.errors import DomainError
 from hubs.core.types import today
 from hubs.extensions import db
-from hubs.people.models import PortalAccount
-from hubs.portal.views import bp
+from hubs.portal.views import bp, own_person_id
 from hubs.referrals import forms, queries, services
 from hubs.referrals.models import Priority, Referral, ReferralSource
 from hubs.referrals.queries import ReferralClocks
 from hubs.referrals.states import ReferralStatus
 from hubs.referrals.views import needs_from, show_error
-
-
-def _own_person_id() -> int:
-    person_id = db.session.scalar(
-        sa.select(PortalAccount.person_id).where(PortalAccount.user_id == current_user.id)
-    )
-    if person_id is None:
-        raise NotFound("Your account is not linked to a record yet. Contact your hub.")
-    return person_id
 
 
 def what_happens_next(referral: Referral, clocks: ReferralClocks) -> str:
@@ -60,7 +49,7 @@ def what_happens_next(referral: Referral, clocks: ReferralClocks) -> str:
 
 @bp.get("/referrals")
 def my_referrals() -> str:
-    person_id = _own_person_id()
+    person_id = own_person_id()
     actor = current_user._get_current_object()
     referrals = [
         r
@@ -82,7 +71,7 @@ def my_referrals() -> str:
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
 def self_referral() -> Response | tuple[str, int] | str:
-    person_id = _own_person_id()
+    person_id = own_person_id()
     form = forms.SelfReferralForm()
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)

@@ -43,6 +43,15 @@ VERB_WORDS = {
 }
 
 
+def own_person_id() -> int:
+    person_id = db.session.scalar(
+        sa.select(PortalAccount.person_id).where(PortalAccount.user_id == current_user.id)
+    )
+    if person_id is None:
+        raise NotFound("Your account is not linked to a record yet. Contact your hub.")
+    return person_id
+
+
 @bp.app_template_filter("access_words")
 def access_words(action: str) -> str:
     """'care_plan.view' → 'looked at your care plan'."""
