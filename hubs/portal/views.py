@@ -44,6 +44,7 @@ VERB_WORDS = {
 
 
 def own_person_id() -> int:
+    """The signed-in person's own record id; every portal page reads only this record."""
     person_id = db.session.scalar(
         sa.select(PortalAccount.person_id).where(PortalAccount.user_id == current_user.id)
     )
@@ -63,12 +64,7 @@ def access_words(action: str) -> str:
 @bp.get("/")
 def home() -> str:
     actor = current_user._get_current_object()
-    person_id = db.session.scalar(
-        sa.select(PortalAccount.person_id).where(PortalAccount.user_id == actor.id)
-    )
-    if person_id is None:
-        raise NotFound("Your account is not linked to a record yet. Contact your hub.")
-    person = services.view_person(db.session, actor, person_id)
+    person = services.view_person(db.session, actor, own_person_id())
     history = services.access_history(db.session, person.id)
     db.session.commit()
     return render_template("portal/home.html", person=person, history=history)
