@@ -18,7 +18,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from hubs.careplans import versions
 from hubs.careplans.access import PlanAccess, plan_access
@@ -233,21 +232,7 @@ def safety_review_states(
 
 
 def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        # Two saves raced past the revision check: the database caught the second one.
-        raise Conflict(
-            "Someone else saved this safety plan at the same moment. Reload and try again.",
-            field="revision",
-        ) from None
-    except sa.exc.IntegrityError:
-        # Two editors started the same new version at once (person, version is unique).
-        raise Conflict(
-            "Someone else started a new version of this safety plan at the same moment. "
-            "Reload and try again.",
-            field="revision",
-        ) from None
+    versions.flush_or_conflict(session, "safety plan")
 
 
 def open_safety_draft(session: Session, actor: User, person: Person) -> SafetyPlan:

@@ -13,7 +13,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from hubs.careplans import versions
 from hubs.careplans.access import is_clinically_involved
@@ -279,14 +278,7 @@ def save_draft(
 
 
 def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        # Two saves raced past the revision check: the database caught the second one.
-        raise Conflict(
-            "Someone else saved this plan at the same moment. Reload and try again.",
-            field="revision",
-        ) from None
+    versions.flush_or_conflict(session, "plan")
 
 
 def agree(

@@ -7,6 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
 from hubs.careplans.queries import PlanReview, ReviewState
 from hubs.core.errors import Conflict
 
@@ -86,3 +90,24 @@ def refuse_stale(
         f"Changed since: {changed}. Your edits were not saved: reload, then make them again.",
         field="revision",
     )
+
+
+def flush_or_conflict(session: Session, what: str = "plan") -> None:
+    """Flush a plan's changes; a race the revision check could not see becomes a conflict.
+
+    Two saves of one version race past the revision check (the version counter catches the
+    second), or two editors start the same new version at once (version numbers are unique).
+    """
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"Someone else saved this {what} at the same moment. Reload and try again.",
+            field="revision",
+        ) from None
+    except sa.exc.IntegrityError:
+        raise Conflict(
+            f"Someone else started a new version of this {what} at the same moment. "
+            "Reload and try again.",
+            field="revision",
+        ) from None
