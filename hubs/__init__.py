@@ -108,10 +108,14 @@ def _tune_engine(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-# Modules that add routes to another feature's blueprint, or register access rules, when
-# imported: the portal pages for each feature, and break-glass as a reason to see a person.
+# Modules that add routes to another feature's blueprint, register access rules or connect
+# signal receivers when imported: the portal pages for each feature, break-glass as a reason
+# to see a person, and notifications (staff alerts become tasks; referral changes queue
+# messages to the person).
 SIDE_EFFECT_MODULES = (
     "hubs.careplans.access",
+    "hubs.notifications.receivers",
+    "hubs.notifications.portal_views",
     "hubs.portal.referral_views",
     "hubs.portal.plan_views",
     "hubs.portal.safety_views",
@@ -132,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.caseloads.views import bp as caseloads_bp
     from hubs.directory.views import bp as directory_bp
     from hubs.interop.views import bp as api_docs_bp
+    from hubs.notifications.views import bp as notifications_bp
     from hubs.people.views import bp as people_bp
     from hubs.portal.views import bp as portal_bp
     from hubs.referrals.api import blp as referrals_api
@@ -156,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
         support_bp,
         trackers_bp,
         caseloads_bp,
+        notifications_bp,
         portal_bp,
         api_docs_bp,
     )

@@ -91,3 +91,58 @@ def token_revoke(token_id: int) -> None:
         _fail(error)
     db.session.commit()
     click.echo(f"Token {token_id} revoked")
+
+
+@hubs_cli.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once now, then exit.")
+@click.option("--list", "list_jobs", is_flag=True, help="List the registered jobs and exit.")
+def scheduler_command(once: bool, list_jobs: bool) -> None:
+    """Run the scheduled jobs in this one dedicated process (never in web workers).
+
+    A database lease makes a second copy stand by; it takes over if this one stops.
+    """
+    from hubs.core.scheduler import JobRunner, build_scheduler
+    from hubs.scheduling import JOBS
+
+    if list_jobs:
+        for job in JOBS:
+            click.echo(f"{job.id}: {job.function} ({job.trigger})")
+        return
+    runner = JobRunner(current_app._get_current_object())  # type: ignore[attr-defined]
+    _warn_if_messages_are_only_logged()
+    if once:
+        for job in JOBS:
+            changed = runner.run(job)
+            click.echo(f"{job.id}: {'standing by' if changed is None else f'{changed} changed'}")
+        runner.release()
+        return
+    _run_until_stopped(runner, build_scheduler(runner, JOBS))
+
+
+def _warn_if_messages_are_only_logged() -> None:
+    import structlog
+
+    if current_app.config["NOTIFIER"] == "log":
+        # Not silent: in production this means people are not being sent their messages.
+        structlog.get_logger(__name__).warning(
+            "messages_logged_not_sent", notifier="log", config=current_app.config["NAME"]
+        )
+
+
+def _run_until_stopped(runner, scheduler) -> None:  # type: ignore[no-untyped-def]
+    import signal
+    import sys
+
+    # `make run` and service managers stop us with SIGTERM: leave through the same path as
+    # Ctrl-C, so the lease is released and a standby takes over at once.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    click.echo(f"Scheduler {runner.holder} started; stop with Ctrl-C.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        runner.release()
+        click.echo("Scheduler stopped; lease released.")

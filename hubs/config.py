@@ -7,6 +7,7 @@ start without a real secret key and a pseudonymisation key (checked in `create_a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,23 @@ class Config:
     FORCE_HTTPS = False
     # How much each person on a caseload counts, by their highest need (hubs.caseloads.rules).
     CASELOAD_WEIGHTS: dict[str, int] = {"high": 3, "moderate": 2, "low": 1}
+    # Messages to people (hubs.notifications): "log" records them without sending;
+    # "govuk_notify" sends through GOV.UK Notify. See README, "Notifications".
+    NOTIFIER = os.environ.get("HUBS_NOTIFIER", "log")
+    NOTIFY_API_KEY = os.environ.get("HUBS_NOTIFY_API_KEY", "")
+    # Notify keys do not say their type, so production must be told it is a live key.
+    NOTIFY_KEY_TYPE = os.environ.get("HUBS_NOTIFY_KEY_TYPE", "")
+    NOTIFY_TEMPLATE_IDS: dict[str, str] = json.loads(
+        os.environ.get("HUBS_NOTIFY_TEMPLATE_IDS", "{}")
+    )
+    # A message that fails this many times is marked failed for staff to follow up.
+    OUTBOX_MAX_ATTEMPTS = 5
+    OUTBOX_BATCH_SIZE = 100
+
+    # The scheduler process (`flask hubs scheduler`): its lease and its clock.
+    SCHEDULER_LEASE_SECONDS = int(os.environ.get("HUBS_SCHEDULER_LEASE_SECONDS", "120"))
+    SCHEDULER_HEARTBEAT_SECONDS = int(os.environ.get("HUBS_SCHEDULER_HEARTBEAT_SECONDS", "30"))
+    SCHEDULER_TIMEZONE = "Europe/London"
     DEMO_PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo data only
     API_TITLE = "Hubs API"
     API_VERSION = "v1"
@@ -72,6 +90,8 @@ class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("HUBS_TEST_DATABASE_URL") or "sqlite://"
     SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=0)
+    # Tests never reach GOV.UK Notify, whatever the environment says.
+    NOTIFIER = "log"
 
 
 class ProductionConfig(Config):
@@ -108,3 +128,24 @@ def check_production_secrets(config: dict[str, Any]) -> None:
         raise UnsafeConfiguration("SECRET_KEY must be set to a random value of 32+ characters")
     if config.get("PSEUDONYM_KEY", "").startswith("dev-only") or len(config["PSEUDONYM_KEY"]) < 32:
         raise UnsafeConfiguration("HUBS_PSEUDONYM_KEY must be set to a random 32+ character value")
+    check_notify_settings(config)
+
+
+def check_notify_settings(config: dict[str, Any]) -> None:
+    """Production must not send through GOV.UK Notify with a test or team key by accident:
+    a test key accepts every message and delivers none, a team key delivers only to the
+    team, and both look like a live key. HUBS_NOTIFY_KEY_TYPE=live says it is one."""
+    if config.get("NOTIFIER") != "govuk_notify":
+        return
+    if not config.get("NOTIFY_API_KEY"):
+        raise UnsafeConfiguration("HUBS_NOTIFIER=govuk_notify needs HUBS_NOTIFY_API_KEY")
+    if config.get("NOTIFY_KEY_TYPE") != "live":
+        raise UnsafeConfiguration(
+            "HUBS_NOTIFY_KEY_TYPE must be 'live' in production: test and team keys would "
+            "silently deliver nothing, or only to the Notify team"
+        )
+    from hubs.notifications.messages import TEMPLATES
+
+    missing = sorted(set(TEMPLATES) - set(config.get("NOTIFY_TEMPLATE_IDS") or {}))
+    if missing:
+        raise UnsafeConfiguration(f"HUBS_NOTIFY_TEMPLATE_IDS has no Notify template for {missing}")

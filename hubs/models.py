@@ -6,13 +6,13 @@ from hubs.careplans.models import (
     CarePlanAction,
     CarePlanComment,
     CarePlanGoal,
-    Notification,
     OutcomeMeasure,
     SafetyPlan,
     SafetyPlanProposal,
 )
 from hubs.caseloads.models import CaseloadTransfer, CaseloadTransferEpisode
 from hubs.core.audit import AuditEvent
+from hubs.core.leases import SchedulerLease
 from hubs.directory.models import (
     GpPractice,
     Hub,
@@ -22,6 +22,7 @@ from hubs.directory.models import (
     ServiceAccessFeature,
     ServiceSession,
 )
+from hubs.notifications.models import OutboxMessage, StaffTask
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
 from hubs.referrals.models import (
     CareTeamMember,
@@ -69,8 +70,8 @@ __all__ = [
     "Lcp",
     "LeadWorkerChange",
     "LoginAttempt",
-    "Notification",
     "OfferNeed",
+    "OutboxMessage",
     "Organisation",
     "OutcomeMeasure",
     "Person",
@@ -81,10 +82,12 @@ __all__ = [
     "ReferralNeed",
     "SafetyPlan",
     "SafetyPlanProposal",
+    "SchedulerLease",
     "Service",
     "ServiceAccessFeature",
     "ServiceSession",
     "Signposting",
+    "StaffTask",
     "User",
     "UserSession",
 ]

@@ -1,7 +1,7 @@
 """Break-glass: emergency access to a record outside the usual reasons (DESIGN §3 rule 6).
 
-It needs a reason, lasts a few hours at most, is audited, and alerts the managers of the
-person's hub so they can review it (the full review flow comes with the security work).
+It needs a reason, lasts a few hours at most, is audited, and raises a task for each
+manager of the person's hub (on their "My tasks") so they can review it.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.careplans.models import BreakGlassAccess, Notification
+from hubs.careplans.models import BreakGlassAccess
 from hubs.core import audit
 from hubs.core.access import AccessRole
+from hubs.core.alerts import alert_staff
 from hubs.core.errors import PermissionDenied, ValidationError
 from hubs.core.types import utcnow
 from hubs.directory.models import GpPractice, Hub
@@ -73,15 +74,17 @@ def break_glass(
     )
     session.add(grant)
     session.flush()
-    for manager in _managers_for(session, person):
-        session.add(
-            Notification(
-                user_id=manager.id,
-                subject="Emergency access to review",
-                body=f"{actor.display_name} used emergency access for {span} hours: {why}",
-                link=f"/people/{person.id}",
-            )
-        )
+    alert_staff(
+        [manager.id for manager in _managers_for(session, person)],
+        kind="break_glass_review",
+        title="Emergency access to review",
+        detail=f"{actor.display_name} used emergency access for {span} hours: {why}",
+        person_id=person.id,
+        link=f"/people/{person.id}",
+        dedupe_key=f"break-glass:{grant.id}",
+        session=session,
+        sender=grant,
+    )
     audit.record(
         "person.break_glass",
         actor=actor,

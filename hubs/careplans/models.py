@@ -313,17 +313,3 @@ class BreakGlassAccess(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
-
-
-class Notification(Base):
-    """A message to a member of staff (shown in the app; e-mail delivery comes later)."""
-
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    subject: Mapped[str] = mapped_column(sa.String(200))
-    body: Mapped[str] = mapped_column(sa.Text, default="")
-    link: Mapped[str | None] = mapped_column(sa.String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[dt.datetime | None]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -17,7 +16,6 @@ from hubs.careplans.models import (
     AgreementMethod,
     CarePlan,
     GoalStatus,
-    Notification,
     PlanStatus,
 )
 from hubs.core import audit
@@ -327,14 +325,3 @@ def emergency_access() -> Response | tuple[str, int] | str:
         )
         return redirect(url_for("people.detail", person_id=person.id))
     return render_template("careplans/break_glass.html", form=form)
-
-
-@bp.get("/notifications")
-def notifications() -> str:
-    rows = db.session.scalars(
-        sa.select(Notification)
-        .where(Notification.user_id == _actor().id)
-        .order_by(Notification.created_at.desc())
-        .limit(100)
-    ).all()
-    return render_template("careplans/notifications.html", notifications=rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, request, url_for
@@ -16,17 +17,20 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Triage queue", "referrals.queue"),
         ("My caseload", "caseloads.mine"),
         ("People", "people.index"),
+        ("My tasks", "notifications.my_tasks"),
         ("Directory", "directory.hubs"),
     ],
     AccessRole.VCSE_WORKER: [
         ("My caseload", "caseloads.mine"),
         ("Community offers", "support.offers"),
         ("People", "people.index"),
+        ("My tasks", "notifications.my_tasks"),
         ("Directory", "directory.hubs"),
     ],
     AccessRole.HUB_ADMIN: [
         ("Triage queue", "referrals.queue"),
         ("People", "people.index"),
+        ("My tasks", "notifications.my_tasks"),
         ("Directory", "directory.hubs"),
     ],
     AccessRole.MANAGER: [
@@ -34,7 +38,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("My team", "auth.my_team"),
         ("Triage queue", "referrals.queue"),
         ("People", "people.index"),
-        ("Notifications", "careplans.notifications"),
+        ("My tasks", "notifications.my_tasks"),
         ("Directory", "directory.hubs"),
     ],
     AccessRole.ANALYST: [("Directory", "directory.hubs")],
@@ -49,13 +53,36 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# endpoint -> how many open items to show beside its navigation label (e.g. "My tasks (3)").
+# Features register their counter here, so this module imports none of them.
+NAV_COUNTS: dict[str, Callable[[Any], int]] = {}
+
+
+def register_nav_count(endpoint: str) -> Callable[[Callable[[Any], int]], Callable[[Any], int]]:
+    def register(counter: Callable[[Any], int]) -> Callable[[Any], int]:
+        NAV_COUNTS[endpoint] = counter
+        return counter
+
+    return register
+
+
+def _label(label: str, endpoint: str) -> str:
+    counter = NAV_COUNTS.get(endpoint)
+    if counter is None:
+        return label
+    count = counter(current_user)
+    return f"{label} ({count})" if count else label
+
+
 def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
     items = []
     for label, endpoint in NAVIGATION.get(current_user.access_role, []):
         href = url_for(endpoint)
-        items.append({"text": label, "href": href, "active": request.path.startswith(href)})
+        items.append(
+            {"text": _label(label, endpoint), "href": href, "active": request.path.startswith(href)}
+        )
     return items
 
 

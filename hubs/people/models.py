@@ -57,6 +57,28 @@ class ConsentSection(enum.StrEnum):
     OUTCOME_MEASURES = "outcome_measures"
 
 
+class ContactPreference(enum.StrEnum):
+    """How the person wants to hear about their referral while they wait ("kept informed").
+
+    Nobody is messaged until they have been asked: a text or e-mail about mental health
+    support can reach a shared phone or inbox, so the person chooses, and can stop it.
+    """
+
+    NOT_ASKED = "not_asked"
+    SMS = "sms"
+    EMAIL = "email"
+    NO_MESSAGES = "no_messages"
+
+    @property
+    def label(self) -> str:
+        return {
+            "not_asked": "Not asked yet",
+            "sms": "Text message",
+            "email": "Email",
+            "no_messages": "No messages",
+        }[self.value]
+
+
 class Person(Base):
     """Someone who uses services. Demo and synthetic people are fictional and flagged."""
 
@@ -75,6 +97,14 @@ class Person(Base):
     preferred_language: Mapped[str] = mapped_column(sa.String(60), default="English")
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    # The person's own contact details, used only for messages they chose to receive.
+    mobile_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_preference: Mapped[ContactPreference] = mapped_column(
+        enum_column(ContactPreference, "contact_preference", 20),
+        default=ContactPreference.NOT_ASKED,
+        server_default=ContactPreference.NOT_ASKED.value,
+    )
     # Excluded from any extract that leaves the system (national data opt-out).
     opted_out_secondary_use: Mapped[bool] = mapped_column(default=False)
     is_synthetic: Mapped[bool] = mapped_column(default=False)

@@ -23,6 +23,9 @@ RECORD_WORDS = {
     "outcome_measure": "your scores",
     "consent": "your sharing choices",
     "episode": "your care",
+    "task": "a reminder about you",
+    "message": "you a message",
+    "contact_preference": "how we contact you",
 }
 VERB_WORDS = {
     "view": "looked at",
@@ -40,6 +43,9 @@ VERB_WORDS = {
     "propose": "suggested a change to",
     "accept_proposal": "accepted your suggested change to",
     "decline_proposal": "did not take up your suggested change to",
+    "done": "completed",
+    "dismissed": "closed",
+    "send": "sent",
 }
 
 
