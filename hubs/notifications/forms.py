@@ -8,6 +8,7 @@ from wtforms.validators import AnyOf, InputRequired, Optional
 
 from hubs.notifications.services import TaskOutcome
 from hubs.people.models import ContactPreference
+from hubs.referrals.forms import options
 
 
 class CloseTaskForm(FlaskForm):
@@ -29,11 +30,13 @@ class ContactPreferenceForm(FlaskForm):
 
     preference = RadioField(
         "How should we tell you when your referral moves on?",
-        choices=[
-            (ContactPreference.SMS.value, "By text message"),
-            (ContactPreference.EMAIL.value, "By email"),
-            (ContactPreference.NO_MESSAGES.value, "Do not send me messages"),
-        ],
+        choices=options(
+            [
+                (ContactPreference.SMS.value, "By text message"),
+                (ContactPreference.EMAIL.value, "By email"),
+                (ContactPreference.NO_MESSAGES.value, "Do not send me messages"),
+            ]
+        ),
         validators=[InputRequired("Choose how we should contact you")],
     )
     mobile_phone = StringField("UK mobile number (for text messages)", validators=[Optional()])

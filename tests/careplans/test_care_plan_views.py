@@ -13,11 +13,11 @@ from hubs.careplans.models import (
     AgreementMethod,
     BreakGlassAccess,
     CarePlan,
-    Notification,
     PlanStatus,
 )
 from hubs.core.audit import AuditEvent
 from hubs.extensions import db
+from hubs.notifications.models import StaffTask
 from hubs.people.models import Consent, ConsentSection
 from hubs.people.services import grant_consent
 from tests.conftest import csrf_token
@@ -269,9 +269,10 @@ def test_break_glass_opens_the_record_for_hours_with_a_reason_and_alerts_manager
     assert granted.status_code == 302
     assert browser.get(f"/people/{world.person_a.id}").status_code == 200
     alert = db.session.scalar(
-        sa.select(Notification).where(Notification.user_id == world.users["manager"].id)
+        sa.select(StaffTask).where(StaffTask.recipient_id == world.users["manager"].id)
     )
-    assert "emergency access" in alert.body.lower()
+    assert alert.kind == "break_glass_review" and alert.person_id == world.person_a.id
+    assert "emergency access" in alert.detail.lower()
     audit_row = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "person.break_glass")
     )
@@ -282,7 +283,7 @@ def test_break_glass_opens_the_record_for_hours_with_a_reason_and_alerts_manager
         assert later.get(f"/people/{world.person_a.id}").status_code == 404
 
 
-def test_manager_sees_the_break_glass_alert_in_notifications(login_as, world, episode):
+def test_manager_sees_the_break_glass_alert_in_my_tasks(login_as, world, episode):
     from hubs.careplans.breakglass import break_glass
 
     break_glass(
@@ -293,8 +294,9 @@ def test_manager_sees_the_break_glass_alert_in_notifications(login_as, world, ep
         hours=1,
     )
     db.session.commit()
-    html = login_as(world.users["manager"]).get("/notifications").get_data(as_text=True)
+    html = login_as(world.users["manager"]).get("/tasks/").get_data(as_text=True)
     assert "Emergency access to review" in html and "crisis cafe" in html
+    assert f'href="/people/{world.person_a.id}"' in html
 
 
 def test_assessment_and_action_start_are_recorded_from_the_pages(login_as, world, episode):

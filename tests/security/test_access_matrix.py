@@ -194,6 +194,10 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "ips_referral_id": lambda world, role: support_fixtures(world).ips_referral.id,
     "worker_id": lambda world, role: world.users["clinician"].id,
     "hub_id": lambda world, role: world.hub_a.id,
+    # --- notifications (notifications.*): a task on the role's own list ---
+    "task_id": lambda world, role: __import__(
+        "tests.notifications.matrix", fromlist=["task_id"]
+    ).task_id(world, role),
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -485,6 +489,12 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "caseloads.reassign": _bulk_reassign_body,
     "contacts_api.Contacts": _api_contact_body,
     "caseloads_api.reassign": _bulk_reassign_body,
+    "notifications.close_task": lambda world, role: __import__(
+        "tests.notifications.matrix", fromlist=["close_body"]
+    ).close_body(world, role),
+    "portal.my_messages": lambda world, role: __import__(
+        "tests.notifications.matrix", fromlist=["messages_body"]
+    ).messages_body(world, role),
 }
 
 
