@@ -221,26 +221,34 @@ _tasks = sa.table(
 _PERSON_LINK = re.compile(r"^/people/(\d+)$")
 
 
+def _person_id(link, known):
+    """The person a break-glass link names, if they exist (any, when `known` is None)."""
+    found = _PERSON_LINK.match(link or "")
+    person_id = int(found.group(1)) if found else None
+    return person_id if known is None or person_id in known else None
+
+
 def _move_notifications_to_tasks():
     bind = op.get_bind()
     rows = bind.execute(sa.select(_notifications)).mappings().all()
-    tasks = []
-    for row in rows:
-        found = _PERSON_LINK.match(row["link"] or "")
-        tasks.append(
-            {
-                "recipient_id": row["user_id"],
-                "kind": "break_glass_review",
-                "title": row["subject"],
-                "detail": row["body"],
-                "person_id": int(found.group(1)) if found else None,
-                "link": row["link"],
-                "dedupe_key": f"notification:{row['id']}",
-                "created_at": row["created_at"],
-                # A notification that was read stays on the list until someone acts on it.
-                "done_at": None,
-            }
-        )
+    linked = {_person_id(row["link"], None) for row in rows} - {None}
+    people = sa.table("people", sa.column("id", sa.Integer))
+    known = set(bind.execute(sa.select(people.c.id).where(people.c.id.in_(linked))).scalars())
+    tasks = [
+        {
+            "recipient_id": row["user_id"],
+            "kind": "break_glass_review",
+            "title": row["subject"],
+            "detail": row["body"],
+            "person_id": _person_id(row["link"], known),
+            "link": row["link"],
+            "dedupe_key": f"notification:{row['id']}",
+            "created_at": row["created_at"],
+            # A notification that was read stays on the list until someone acts on it.
+            "done_at": None,
+        }
+        for row in rows
+    ]
     if tasks:
         bind.execute(sa.insert(_tasks), tasks)
 
