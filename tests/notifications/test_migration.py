@@ -62,7 +62,8 @@ def _user_row(connection: sa.Connection) -> dict[str, object]:
 def _old_notification(connection: sa.Connection) -> None:
     connection.execute(
         sa.text(
-            "INSERT INTO organisations (id, code, name, kind) VALUES (1, 'T1', 'Trust', 'nhs_trust')"
+            "INSERT INTO organisations (id, code, name, kind)"
+            " VALUES (1, 'T1', 'Trust', 'nhs_trust')"
         )
     )
     connection.execute(sa.insert(_reflect(connection, "users")), _user_row(connection))
