@@ -240,12 +240,31 @@ def load_demo(session: Session, password: str) -> DemoReport:
     people = _ensure_people(session, report)
     _ensure_consents(session, people, report)
     _ensure_portal_accounts(session, people, password, report)
+    # Before referrals, so the referrals of people who chose messages queue them.
+    _ensure_contact_preferences(session, people, report)
     _ensure_referrals(session, people, report)
     _ensure_support(session, report)
     # After support, so the connector's caseload people have agreed plans to review too.
     _ensure_plans(session, report)
+    # Last: the alert jobs look at everything above (clocks, reviews, follow-ups).
+    _ensure_notifications(session, report)
     session.flush()
     return report
+
+
+def _ensure_contact_preferences(session: Session, people: list[Person], report: DemoReport) -> None:
+    from hubs.notifications.demo import set_demo_contact_preferences
+
+    chosen = set_demo_contact_preferences(session, people)
+    if chosen:
+        report.add("message_choices", chosen)
+
+
+def _ensure_notifications(session: Session, report: DemoReport) -> None:
+    from hubs.notifications.demo import load_demo_notifications
+
+    for kind, n in load_demo_notifications(session).items():
+        report.add(kind, n)
 
 
 def _ensure_plans(session: Session, report: DemoReport) -> None:

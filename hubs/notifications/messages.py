@@ -40,32 +40,32 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _template(
             "referral_received",
             "We have your referral",
-            "The ((hub_name)) hub has received a referral for you. The team will look at it "
+            "The ((hub_name)) has received a referral for you. The team will look at it "
             "and be in touch. You can follow it by signing in to Hubs.",
         ),
         _template(
             "referral_triaged",
             "Your referral has been discussed",
-            "The ((hub_name)) hub team has talked about your referral and will contact you "
+            "The team at ((hub_name)) has talked about your referral and will contact you "
             "about what happens next.",
         ),
         _template(
             "referral_accepted",
             "The hub will support you",
-            "The ((hub_name)) hub will support you. Your lead worker will contact you to "
+            "((hub_name)) will support you. Your lead worker will contact you to "
             "arrange to meet.",
         ),
         _template(
             "referral_signposted",
             "Your referral has been passed on",
-            "The ((hub_name)) hub team think another service can help you best and have "
+            "The team at ((hub_name)) think another service can help you best and have "
             "passed your referral on. That service will contact you. You can ask the hub "
             "about it at any time.",
         ),
         _template(
             "referral_withdrawn",
             "Your referral is closed",
-            "Your referral to the ((hub_name)) hub has been closed, as you asked. If you "
+            "Your referral to ((hub_name)) has been closed, as you asked. If you "
             "want support again, contact your GP or the hub.",
         ),
     )
