@@ -66,9 +66,13 @@ $(VENDOR_STAMP): $(NODE_STAMP) Makefile
 		$(SWAGGER_DIST)/swagger-ui-standalone-preset.js $(VENDOR)/swagger-ui/
 	@touch $@
 
-run: venv assets ## Migrate, load demo data and serve http://127.0.0.1:5000 (SQLite)
+run: venv assets ## Migrate, load demo data, start the scheduler and serve http://127.0.0.1:5000
 	$(FLASK) db upgrade
 	$(FLASK) hubs demo
+	@# The scheduler is its own process, never part of the web server: start it beside the
+	@# server and stop it (releasing its lease) when the server stops, however it stops.
+	@$(FLASK) hubs scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: venv assets ## Lint, then the whole suite on SQLite and on a throwaway PostgreSQL

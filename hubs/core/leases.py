@@ -52,6 +52,17 @@ def try_acquire(
     name: str = SCHEDULER_LEASE,
 ) -> bool:
     """Take or renew the lease; True when `holder` holds it until `now + ttl`."""
+    if _take(session, holder, now=now, ttl=ttl, name=name):
+        return True
+    if _create(session, holder, now=now, ttl=ttl, name=name):
+        return True
+    # The row appeared meanwhile (made by another process, or by this one's own heartbeat
+    # in another thread): the conditional update decides, as for any later attempt.
+    return _take(session, holder, now=now, ttl=ttl, name=name)
+
+
+def _take(session: Session, holder: str, *, now: dt.datetime, ttl: dt.timedelta, name: str) -> bool:
+    """One conditional UPDATE: the row changes only if it is ours or has expired."""
     table = SchedulerLease.__table__
     taken = session.execute(
         sa.update(table)
@@ -71,7 +82,7 @@ def try_acquire(
         session.commit()
         return True
     session.rollback()
-    return _create(session, holder, now=now, ttl=ttl, name=name)
+    return False
 
 
 def _create(

@@ -52,8 +52,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _template(
             "referral_accepted",
             "The hub will support you",
-            "((hub_name)) will support you. Your lead worker will contact you to "
-            "arrange to meet.",
+            "((hub_name)) will support you. Your lead worker will contact you to arrange to meet.",
         ),
         _template(
             "referral_signposted",
