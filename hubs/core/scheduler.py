@@ -30,7 +30,12 @@ from hubs.core import leases
 from hubs.core.types import utcnow
 from hubs.extensions import db
 
-log = structlog.get_logger(__name__)
+
+def log() -> structlog.typing.FilteringBoundLogger:
+    """A fresh logger each time: a cached one would miss a reconfiguration (and the tests'
+    captured logs)."""
+    return structlog.get_logger(__name__)  # type: ignore[no-any-return]
+
 
 JobFunction = Callable[[dt.datetime], int]
 # Daily jobs run at local clock times for the hubs' staff (Leeds), across summer time.
@@ -85,7 +90,7 @@ class JobRunner:
             return leases.try_acquire(db.session, self.holder, now=now, ttl=self.ttl)
         except SQLAlchemyError as error:
             db.session.rollback()
-            log.warning("scheduler_lease_error", error_type=type(error).__name__)
+            log().warning("scheduler_lease_error", error_type=type(error).__name__)
             return False
 
     def run(self, job: ScheduledJob, now: dt.datetime | None = None) -> int | None:
@@ -93,18 +98,18 @@ class JobRunner:
         moment = now or utcnow()
         with self.app.app_context():
             if not self._acquire(moment):
-                log.info("job_skipped_standby", job=job.id)
+                log().info("job_skipped_standby", job=job.id)
                 return None
             try:
                 changed = job.load()(moment)
                 db.session.commit()
             except Exception as error:
                 db.session.rollback()
-                log.error(
+                log().error(
                     "job_failed", job=job.id, error_type=type(error).__name__, where=_where(error)
                 )
                 return None
-            log.info("job_finished", job=job.id, changed=changed)
+            log().info("job_finished", job=job.id, changed=changed)
             return changed
 
     def release(self, now: dt.datetime | None = None) -> None:
@@ -113,7 +118,7 @@ class JobRunner:
                 leases.release(db.session, self.holder, now=now or utcnow())
             except SQLAlchemyError as error:
                 db.session.rollback()
-                log.warning("scheduler_lease_error", error_type=type(error).__name__)
+                log().warning("scheduler_lease_error", error_type=type(error).__name__)
 
 
 def build_scheduler(

@@ -16,7 +16,11 @@ import structlog
 
 from hubs.notifications.models import Channel
 
-log = structlog.get_logger(__name__)
+
+def log() -> structlog.typing.FilteringBoundLogger:
+    """A fresh logger each time: a cached one would miss a reconfiguration (and the tests'
+    captured logs)."""
+    return structlog.get_logger(__name__)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class LogNotifier:
 
     def send(self, message: OutgoingMessage) -> SendResult:
         # Ids and the template only: the log must never hold a name, number or address.
-        log.info(
+        log().info(
             "message_logged_not_sent",
             reference=message.reference,
             channel=message.channel.value,

@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from hubs.core import audit
-from hubs.core.errors import DomainError
+from hubs.core.errors import DomainError, NotFound
 from hubs.extensions import db
 from hubs.notifications import services
 from hubs.notifications.forms import ContactPreferenceForm
@@ -29,7 +29,8 @@ def _page(form: ContactPreferenceForm, person: Person, status: int = 200) -> tup
 @bp.route("/messages", methods=["GET", "POST"])
 def my_messages() -> Response | tuple[str, int]:
     person = db.session.get(Person, own_person_id())
-    assert person is not None  # own_person_id answers 404 when there is no record
+    if person is None:  # a portal account always has a record; never show someone else's
+        raise NotFound("Page not found")
     actor: Any = current_user._get_current_object()
     form = ContactPreferenceForm()
     if request.method == "POST":

@@ -218,7 +218,7 @@ def set_contact_preference(
     person.mobile_phone = phone
     person.email = address
     audit.record(
-        "person.contact_preference",
+        "contact_preference.update",
         actor=actor,
         record_type="person",
         record_id=person.id,

@@ -192,3 +192,22 @@ def test_production_refuses_notify_without_a_key_or_with_templates_missing():
 def test_production_accepts_a_live_key_with_every_template():
     check_notify_settings(_notify_settings())
     check_notify_settings({"NOTIFIER": "log"})
+
+
+def test_a_production_app_refuses_to_start_with_a_notify_test_key(tmp_path):
+    from hubs import create_app
+    from hubs.config import ProductionConfig
+
+    settings = _notify_settings(NOTIFY_KEY_TYPE="test")
+    production = type(
+        "ProductionWithTestKey",
+        (ProductionConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db",
+            "SECRET_KEY": "a-production-secret-key-of-forty-characters",
+            "PSEUDONYM_KEY": "a-production-pseudonym-key-of-forty-chars",
+            **settings,
+        },
+    )
+    with pytest.raises(UnsafeConfiguration, match="HUBS_NOTIFY_KEY_TYPE"):
+        create_app(production)
