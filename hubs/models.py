@@ -32,6 +32,7 @@ from hubs.referrals.models import (
     ReferralEvent,
     ReferralNeed,
 )
+from hubs.reporting.models import ActivityEvent
 from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserSession
 from hubs.support.models import (
     Contact,
@@ -43,6 +44,7 @@ from hubs.support.models import (
 from hubs.trackers.models import EmploymentCheck, HealthCheckRecord, IpsReferral
 
 __all__ = [
+    "ActivityEvent",
     "ApiToken",
     "AuditEvent",
     "BreakGlassAccess",
