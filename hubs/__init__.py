@@ -35,6 +35,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         check_production_secrets(app.config)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_signals()
     _register_cli(app)
     if app.config["NAME"] == "production":
         _refuse_demo_accounts(app)
@@ -171,6 +172,13 @@ def _register_blueprints(app: Flask) -> None:
     )
     for api_blueprint in api_blueprints:
         app.extensions["hubs_api"].register_blueprint(api_blueprint)
+
+
+def _connect_signals() -> None:
+    # The activity store's live feed: receivers run inside each service's transaction.
+    from hubs.activity.feed import connect_feed
+
+    connect_feed()
 
 
 def _register_cli(app: Flask) -> None:

@@ -53,6 +53,19 @@ def load_directory_command() -> None:
     )
 
 
+reporting_cli = AppGroup("reporting", help="The pseudonymised activity store and indicators.")
+hubs_cli.add_command(reporting_cli)
+
+
+def _register_reporting_commands() -> None:
+    from hubs.activity.cli import rebuild_command
+
+    reporting_cli.add_command(rebuild_command)
+
+
+_register_reporting_commands()
+
+
 token_cli = AppGroup("token", help="API tokens for system integrations.")
 hubs_cli.add_command(token_cli)
 
