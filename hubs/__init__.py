@@ -117,6 +117,7 @@ SIDE_EFFECT_MODULES = (
     "hubs.portal.plan_views",
     "hubs.portal.safety_views",
     "hubs.portal.outcome_views",
+    "hubs.portal.feedback_views",
 )
 
 

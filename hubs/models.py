@@ -23,6 +23,7 @@ from hubs.directory.models import (
     ServiceSession,
 )
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
+from hubs.portal.models import FeedbackResponse
 from hubs.referrals.models import (
     CareTeamMember,
     ClockEvent,
@@ -63,6 +64,7 @@ __all__ = [
     "ContactNeed",
     "EmploymentCheck",
     "Episode",
+    "FeedbackResponse",
     "GpPractice",
     "HealthCheckRecord",
     "Hub",

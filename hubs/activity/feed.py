@@ -166,6 +166,7 @@ feed("employment-status-recorded", {T.EMPLOYMENT_STATUS_ASKED})
 feed("ips-referral-made", {T.IPS_REFERRAL})
 feed("ips-outcome-recorded", {T.IPS_OUTCOME})
 feed("signposting-outcome-recorded", {T.SIGNPOSTING_OUTCOME})
+feed("feedback-given", {T.FRIENDS_AND_FAMILY, T.I_STATEMENT})
 # For a service that changes a person's demographics or opt-out (none does yet).
 feed("person-details-changed", lambda person, kw: SOURCES.keys(), person_id=lambda p: p.id)
 

@@ -23,6 +23,7 @@ RECORD_WORDS = {
     "outcome_measure": "your scores",
     "consent": "your sharing choices",
     "episode": "your care",
+    "feedback": "your feedback",
 }
 VERB_WORDS = {
     "view": "looked at",

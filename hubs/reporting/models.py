@@ -47,7 +47,10 @@ class ActivityType(enum.StrEnum):
     IPS_REFERRAL = "ips_referral"
     IPS_OUTCOME = "ips_outcome"
     SIGNPOSTING_OUTCOME = "signposting_outcome"
+    # detail = the answer (very_good … dont_know); value = its national code 1-6.
     FRIENDS_AND_FAMILY = "friends_and_family"
+    # The person added an "I statement" to their answer: counted, the words never copied.
+    I_STATEMENT = "i_statement"
 
 
 #: Age bands chosen so the strategy's groups are sums of bands: 14-25s, 65+.
@@ -95,7 +98,8 @@ class ActivityEvent(Base):
     # A code from a fixed vocabulary (measure name, check element, outcome), never free text.
     detail: Mapped[str | None] = mapped_column(sa.String(40))
     value: Mapped[float | None] = mapped_column(sa.Float)
-    # The person's national data opt-out at the time: excluded from extracts that leave.
+    # The person's national data opt-out as of the row's last refresh (the feed refreshes a
+    # person's rows when their details change; the rebuild all): excluded from extracts.
     opted_out: Mapped[bool] = mapped_column(default=False)
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

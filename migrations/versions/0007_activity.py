@@ -49,6 +49,7 @@ def upgrade():
                 "ips_outcome",
                 "signposting_outcome",
                 "friends_and_family",
+                "i_statement",
                 name="activity_type",
                 native_enum=False,
                 create_constraint=True,

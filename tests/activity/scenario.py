@@ -8,7 +8,8 @@ Everyone is fictional. Each person's story exercises different event types:
 - cat: withdraws her referral;
 - dev: referred to Aspire (early intervention in psychosis) and accepted with a package;
 - eve: a referral entered in error (nothing of it may count);
-- ola: opted out of secondary use (rows kept, flagged for extracts).
+- ola: opted out of secondary use (rows kept, flagged for extracts);
+- ada and ben answer the Friends and Family Test in the portal, ada with an I statement.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from hubs.careplans import outcomes
 from hubs.careplans import services as plans
 from hubs.careplans.models import ActionCategory, AgreementMethod, MeasureKind
 from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
-from hubs.people.models import Person, Sex
+from hubs.people.models import Person, PortalAccount, Sex
+from hubs.portal.feedback import give_feedback
+from hubs.portal.models import FftAnswer
 from hubs.referrals import services as referrals
 from hubs.referrals.models import Episode, NeedDomain, Priority, Referral, ReferralSource, Severity
 from hubs.support import services as support
@@ -224,6 +229,18 @@ def ola_opted_out(world: World, scenario: Scenario) -> None:
     scenario.people["ola"], scenario.referrals["ola"] = ola, referral
 
 
+def feedback(world: World, scenario: Scenario) -> None:
+    for role, answer, words in (
+        ("person", FftAnswer.VERY_GOOD, "I felt listened to"),
+        ("other_person", FftAnswer.POOR, ""),
+    ):
+        user = world.users[role]
+        person_id = db.session.scalar(
+            sa.select(PortalAccount.person_id).where(PortalAccount.user_id == user.id)
+        )
+        give_feedback(db.session, user, person_id, answer=answer, i_statement=words)
+
+
 def build(world: World) -> Scenario:
     """The whole scenario, committed step by step as the pages would."""
     scenario = Scenario(people={"ada": world.person_a, "ben": world.person_b})
@@ -236,6 +253,7 @@ def build(world: World) -> Scenario:
         dev_eip,
         eve_in_error,
         ola_opted_out,
+        feedback,
     ):
         step(world, scenario)
         db.session.commit()

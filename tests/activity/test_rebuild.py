@@ -14,12 +14,11 @@ from hubs.reporting.models import ActivityType
 from tests import factories
 from tests.activity import scenario, store
 
-#: Types the scenario cannot produce yet: they come with the pathways and the portal form.
+#: Types the scenario cannot produce yet: they come with the pathways (transitions, discharge).
 NOT_IN_SCENARIO = {
     ActivityType.TRANSITION_STARTED,
     ActivityType.TRANSITION_COMPLETED,
     ActivityType.DISCHARGED,
-    ActivityType.FRIENDS_AND_FAMILY,
 }
 
 

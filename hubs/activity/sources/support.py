@@ -1,7 +1,9 @@
 """Support and trackers: physical health check elements, employment status asked, IPS
-referrals and their outcome, and what came of signposting to a community offer.
+referrals and their outcome, what came of signposting to a community offer; and the
+person's own voice (Friends and Family Test answers and I statements).
 
-These belong to the person rather than to one referral, so they are attributed to the hub
+Tracker and signposting events belong to the person rather than to one referral, so they
+are attributed to the hub
 of the person's registered GP practice (practice → LCP → hub, DESIGN §2), the population
 the SMI register and hub caseloads are counted against; NULL when not registered.
 """
@@ -17,6 +19,7 @@ from hubs.activity.rows import Fact, days_between
 from hubs.activity.sources.registry import Scope, source
 from hubs.directory.models import GpPractice, Hub
 from hubs.people.models import Person
+from hubs.portal.models import FeedbackResponse, FftAnswer
 from hubs.reporting.models import ActivityType
 from hubs.support.models import Signposting
 from hubs.trackers.models import EmploymentCheck, HealthCheckRecord, IpsOutcome, IpsReferral
@@ -146,3 +149,48 @@ def signposting_outcome(session: Session, people: Scope) -> Iterator[Fact]:
             detail=str(outcome),
             value=days_between(signposted_on, outcome_on),
         )
+
+
+def _feedback(session: Session, people: Scope) -> sa.Result:  # type: ignore[type-arg]
+    return session.execute(
+        sa.select(
+            FeedbackResponse.id,
+            FeedbackResponse.person_id,
+            FeedbackResponse.hub_id,
+            FeedbackResponse.given_on,
+            FeedbackResponse.answer,
+            FeedbackResponse.i_statement,
+        ).where(people(FeedbackResponse.person_id))
+    )
+
+
+@source(ActivityType.FRIENDS_AND_FAMILY)
+def friends_and_family(session: Session, people: Scope) -> Iterator[Fact]:
+    """detail = the answer; value = its national code (1 very good … 5 very poor, 6 don't
+    know); the hub the person was with when they answered."""
+    for response_id, person_id, hub_id, given_on, answer, _words in _feedback(session, people):
+        yield Fact(
+            ActivityType.FRIENDS_AND_FAMILY,
+            f"friends-and-family:{response_id}",
+            person_id,
+            hub_id,
+            given_on,
+            detail=str(answer),
+            value=float(FftAnswer(answer).code),
+        )
+
+
+@source(ActivityType.I_STATEMENT)
+def i_statement(session: Session, people: Scope) -> Iterator[Fact]:
+    """That the person wrote an I statement with their answer (detail = the answer); the
+    words stay in the operational table."""
+    for response_id, person_id, hub_id, given_on, answer, words in _feedback(session, people):
+        if words.strip():
+            yield Fact(
+                ActivityType.I_STATEMENT,
+                f"i-statement:{response_id}",
+                person_id,
+                hub_id,
+                given_on,
+                detail=str(answer),
+            )
