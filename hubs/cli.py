@@ -32,6 +32,7 @@ def demo_command() -> None:
         f"Demo data ready ({created}). Password for every demo account: "
         f"{current_app.config['DEMO_PASSWORD']}"
     )
+    click.echo(f"Activity store rebuilt from it: {report.activity_rows} pseudonymised rows.")
 
 
 @hubs_cli.command("load-directory")

@@ -84,3 +84,27 @@ def test_rebuild_issues_the_same_number_of_statements_for_few_or_many_people(wor
     with _statements() as many:
         rebuild(db.session, batch_size=1000)
     assert few and len(many) == len(few)
+
+
+def test_the_rebuild_command_prints_a_count_per_type(world, app: Flask):
+    scenario.build(world)
+    live = store.rows()
+    result = app.test_cli_runner().invoke(args=["hubs", "reporting", "rebuild", "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = dict(line.rsplit(None, 1) for line in result.output.strip().splitlines())
+    assert lines["referral_received"] == "5"  # eve's, entered in error, never counts
+    assert lines["four_week_clock_stopped"] == "1"
+    assert lines["total"] == str(len(live))
+    assert store.rows() == live
+
+
+def test_the_demo_fills_the_store_and_running_it_again_changes_no_row(app: Flask, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["hubs", "demo"])
+    assert first.exit_code == 0, first.output
+    rows = store.rows()
+    assert len({r["event_type"] for r in rows}) >= 15
+    assert f"{len(rows)} pseudonymised rows" in first.output
+    again = runner.invoke(args=["hubs", "demo"])
+    assert "nothing new" in again.output
+    assert store.rows() == rows
