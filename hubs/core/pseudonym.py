@@ -21,19 +21,28 @@ from flask import current_app
 class Pseudonymiser:
     """HMAC-SHA256 under one key; build it once per job (the key is read from config)."""
 
+    #: People remembered at once: a rebuild meets each person's events together.
+    CACHE_SIZE = 10_000
+
     def __init__(self, key: str) -> None:
         if not key:
             raise RuntimeError("PSEUDONYM_KEY is not set: pseudonyms cannot be made")
         self._key = key.encode()
+        self._people: dict[int, str] = {}
 
     def digest(self, kind: str, identity: object) -> str:
         """64 hex characters for `kind:identity`."""
         message = f"{kind}:{identity}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, message, hashlib.sha256).hex()
 
     def person(self, person_id: int) -> str:
         """The person's pseudonym: the same for all their events, never their id."""
-        return self.digest("person", person_id)
+        found = self._people.get(person_id)
+        if found is None:
+            if len(self._people) >= self.CACHE_SIZE:
+                self._people.clear()
+            found = self._people[person_id] = self.digest("person", person_id)
+        return found
 
     def case(self, identity: str) -> str:
         """A case (referral, spell, transition, IPS referral) so its events can be linked."""
