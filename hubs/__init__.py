@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.directory.views import bp as directory_bp
     from hubs.interop.views import bp as api_docs_bp
     from hubs.people.views import bp as people_bp
+    from hubs.portal.feedback_views import staff_bp as feedback_bp
     from hubs.portal.views import bp as portal_bp
     from hubs.referrals.api import blp as referrals_api
     from hubs.referrals.views import bp as referrals_bp
@@ -159,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
         trackers_bp,
         caseloads_bp,
         portal_bp,
+        feedback_bp,
         api_docs_bp,
     )
     for blueprint in blueprints:

@@ -6,6 +6,8 @@ is the person's own words, kept here for the hub's staff, never copied into repo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -86,3 +88,35 @@ def give_feedback(
     )
     feedback_given.send(response, actor=actor)
     return response
+
+
+@dataclass(frozen=True)
+class HubFeedback:
+    """What people said about one hub: how many gave each answer, and the newest responses."""
+
+    counts: dict[FftAnswer, int]
+    recent: list[FeedbackResponse]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def hub_feedback(session: Session, hub_id: int, limit: int = 100) -> HubFeedback:
+    """The hub's Friends and Family answers and I statements, newest first, for its staff."""
+    counts = dict(
+        session.execute(
+            sa.select(FeedbackResponse.answer, sa.func.count(FeedbackResponse.id))
+            .where(FeedbackResponse.hub_id == hub_id)
+            .group_by(FeedbackResponse.answer)
+        )
+        .tuples()
+        .all()
+    )
+    recent = session.scalars(
+        sa.select(FeedbackResponse)
+        .where(FeedbackResponse.hub_id == hub_id)
+        .order_by(FeedbackResponse.given_on.desc(), FeedbackResponse.id.desc())
+        .limit(limit)
+    )
+    return HubFeedback({a: counts.get(a, 0) for a in FftAnswer}, list(recent))

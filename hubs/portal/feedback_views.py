@@ -1,18 +1,22 @@
-"""The portal's feedback page: "How was your experience of the hub?"."""
+"""Feedback: the person's page ("How was your experience of the hub?") and, for the hub's
+managers, what people answered and wrote, without names (they learn from it; it is not a
+case record)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from hubs.caseloads.queries import get_managed_hub
+from hubs.core import audit
 from hubs.core.errors import DomainError
 from hubs.extensions import db
-from hubs.portal.feedback import I_STATEMENT_MAX, give_feedback
+from hubs.portal.feedback import I_STATEMENT_MAX, give_feedback, hub_feedback
 from hubs.portal.models import FftAnswer
 from hubs.portal.views import bp, own_person_id
 from hubs.referrals.forms import options
@@ -60,3 +64,17 @@ def feedback() -> Any:
     db.session.commit()
     flash("Thank you for your feedback. The hub team reads every answer.")
     return redirect(url_for("portal.home"))
+
+
+staff_bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+
+
+@staff_bp.get("/hubs/<int:hub_id>")
+def hub(hub_id: int) -> str:
+    actor = current_user._get_current_object()
+    found = get_managed_hub(db.session, actor, hub_id)
+    summary = hub_feedback(db.session, found.id)
+    audit.record("feedback.hub_view", actor=actor, record_type="hub", record_id=found.id)
+    page = render_template("portal/hub_feedback.html", hub=found, summary=summary)
+    db.session.commit()
+    return page

@@ -124,3 +124,27 @@ def test_sending_no_answer_shows_the_error_and_saves_nothing(world, login_as):
     html = response.get_data(as_text=True)
     assert "There is a problem" in html and "Choose how your experience" in html
     assert db.session.scalar(sa.select(sa.func.count(FeedbackResponse.id))) == 0
+
+
+# --- What the hub's managers see ----------------------------------------------------------------
+
+
+def test_the_hub_manager_reads_the_answers_and_words_without_names(world, login_as):
+    _give(world, FftAnswer.VERY_GOOD, "I felt listened to")
+    _give(world, FftAnswer.GOOD)
+    db.session.commit()
+    client = login_as(world.users["manager"])
+    response = client.get(f"/feedback/hubs/{world.hub_a.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "I felt listened to" in html and "2 in all" in html
+    assert world.person_a.family_name not in html
+    audit = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "feedback.hub_view")
+    ).one()
+    assert audit.record_id == str(world.hub_a.id)
+
+
+def test_a_hub_the_manager_does_not_manage_answers_not_found(world, login_as):
+    client = login_as(world.users["manager"])
+    assert client.get(f"/feedback/hubs/{world.hub_b.id}").status_code == 404
