@@ -3,9 +3,9 @@ referrals and their outcome, what came of signposting to a community offer; and 
 person's own voice (Friends and Family Test answers and I statements).
 
 Tracker and signposting events belong to the person rather than to one referral, so they
-are attributed to the hub
-of the person's registered GP practice (practice → LCP → hub, DESIGN §2), the population
-the SMI register and hub caseloads are counted against; NULL when not registered.
+are attributed to the hub of the person's registered GP practice (practice → LCP → hub,
+DESIGN §2), the population the SMI register is counted against; NULL when not registered.
+Feedback carries the hub the person was with when they answered.
 """
 
 from __future__ import annotations
@@ -159,7 +159,8 @@ def _feedback(session: Session, people: Scope) -> sa.Result:  # type: ignore[typ
             FeedbackResponse.hub_id,
             FeedbackResponse.given_on,
             FeedbackResponse.answer,
-            FeedbackResponse.i_statement,
+            # Whether words were written, never the words (the service stores them trimmed).
+            FeedbackResponse.i_statement != "",
         ).where(people(FeedbackResponse.person_id))
     )
 
@@ -168,7 +169,7 @@ def _feedback(session: Session, people: Scope) -> sa.Result:  # type: ignore[typ
 def friends_and_family(session: Session, people: Scope) -> Iterator[Fact]:
     """detail = the answer; value = its national code (1 very good … 5 very poor, 6 don't
     know); the hub the person was with when they answered."""
-    for response_id, person_id, hub_id, given_on, answer, _words in _feedback(session, people):
+    for response_id, person_id, hub_id, given_on, answer, _wrote in _feedback(session, people):
         yield Fact(
             ActivityType.FRIENDS_AND_FAMILY,
             f"friends-and-family:{response_id}",
@@ -184,8 +185,8 @@ def friends_and_family(session: Session, people: Scope) -> Iterator[Fact]:
 def i_statement(session: Session, people: Scope) -> Iterator[Fact]:
     """That the person wrote an I statement with their answer (detail = the answer); the
     words stay in the operational table."""
-    for response_id, person_id, hub_id, given_on, answer, words in _feedback(session, people):
-        if words.strip():
+    for response_id, person_id, hub_id, given_on, answer, wrote in _feedback(session, people):
+        if wrote:
             yield Fact(
                 ActivityType.I_STATEMENT,
                 f"i-statement:{response_id}",
