@@ -35,6 +35,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         check_production_secrets(app.config)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_signals()
     _register_cli(app)
     if app.config["NAME"] == "production":
         _refuse_demo_accounts(app)
@@ -120,6 +121,7 @@ SIDE_EFFECT_MODULES = (
     "hubs.portal.plan_views",
     "hubs.portal.safety_views",
     "hubs.portal.outcome_views",
+    "hubs.portal.feedback_views",
 )
 
 
@@ -138,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.interop.views import bp as api_docs_bp
     from hubs.notifications.views import bp as notifications_bp
     from hubs.people.views import bp as people_bp
+    from hubs.portal.feedback_views import staff_bp as feedback_bp
     from hubs.portal.views import bp as portal_bp
     from hubs.referrals.api import blp as referrals_api
     from hubs.referrals.views import bp as referrals_bp
@@ -163,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
         caseloads_bp,
         notifications_bp,
         portal_bp,
+        feedback_bp,
         api_docs_bp,
     )
     for blueprint in blueprints:
@@ -177,6 +181,13 @@ def _register_blueprints(app: Flask) -> None:
     )
     for api_blueprint in api_blueprints:
         app.extensions["hubs_api"].register_blueprint(api_blueprint)
+
+
+def _connect_signals() -> None:
+    # The activity store's live feed: receivers run inside each service's transaction.
+    from hubs.activity.feed import connect_feed
+
+    connect_feed()
 
 
 def _register_cli(app: Flask) -> None:

@@ -32,6 +32,7 @@ def demo_command() -> None:
         f"Demo data ready ({created}). Password for every demo account: "
         f"{current_app.config['DEMO_PASSWORD']}"
     )
+    click.echo(f"Activity store rebuilt from it: {report.activity_rows} pseudonymised rows.")
 
 
 @hubs_cli.command("load-directory")
@@ -51,6 +52,19 @@ def load_directory_command() -> None:
         f"updated {report.updated or 'nothing'}; "
         f"needs, times and accessibility set for {offers} offers"
     )
+
+
+reporting_cli = AppGroup("reporting", help="The pseudonymised activity store and indicators.")
+hubs_cli.add_command(reporting_cli)
+
+
+def _register_reporting_commands() -> None:
+    from hubs.activity.cli import rebuild_command
+
+    reporting_cli.add_command(rebuild_command)
+
+
+_register_reporting_commands()
 
 
 token_cli = AppGroup("token", help="API tokens for system integrations.")

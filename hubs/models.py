@@ -24,6 +24,7 @@ from hubs.directory.models import (
 )
 from hubs.notifications.models import OutboxMessage, StaffTask
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
+from hubs.portal.models import FeedbackResponse
 from hubs.referrals.models import (
     CareTeamMember,
     ClockEvent,
@@ -33,6 +34,7 @@ from hubs.referrals.models import (
     ReferralEvent,
     ReferralNeed,
 )
+from hubs.reporting.models import ActivityEvent
 from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserSession
 from hubs.support.models import (
     Contact,
@@ -44,6 +46,7 @@ from hubs.support.models import (
 from hubs.trackers.models import EmploymentCheck, HealthCheckRecord, IpsReferral
 
 __all__ = [
+    "ActivityEvent",
     "ApiToken",
     "AuditEvent",
     "BreakGlassAccess",
@@ -62,6 +65,7 @@ __all__ = [
     "ContactNeed",
     "EmploymentCheck",
     "Episode",
+    "FeedbackResponse",
     "GpPractice",
     "HealthCheckRecord",
     "Hub",

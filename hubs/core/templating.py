@@ -49,6 +49,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("My safety plan", "portal.safety_plan"),
         ("My scores", "portal.my_scores"),
         ("My referrals", "portal.my_referrals"),
+        ("Give feedback", "portal.feedback"),
     ],
 }
 

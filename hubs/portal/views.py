@@ -26,6 +26,7 @@ RECORD_WORDS = {
     "task": "a reminder about you",
     "message": "you a message",
     "contact_preference": "how we contact you",
+    "feedback": "your feedback",
 }
 VERB_WORDS = {
     "view": "looked at",

@@ -54,7 +54,7 @@ MILESTONE_FIELDS = {
 }
 
 
-def _milestones(events: Sequence[ClockEvent], spell: clocks.Spell) -> clocks.Milestones:
+def milestones_in_spell(events: Sequence[ClockEvent], spell: clocks.Spell) -> clocks.Milestones:
     """The first of each event on or after the spell started (and before it ended)."""
     found: dict[str, dt.date] = {}
     for event in sorted(events, key=lambda e: e.occurred_on):
@@ -88,6 +88,13 @@ def referral_spans(
     An accepted referral's care goes on in its episode, so its span lasts until the episode
     finishes, not only until the day it was accepted: a care plan agreed or a second contact
     after acceptance must still stop the clocks of its spell."""
+    return referral_spans_where(session, Referral.person_id.in_(list(person_ids)))
+
+
+def referral_spans_where(
+    session: Session, where: sa.ColumnElement[bool]
+) -> dict[int, list[clocks.ReferralSpan]]:
+    """`referral_spans` for the people `where` selects (the activity rebuild takes a range)."""
     spans: dict[int, list[clocks.ReferralSpan]] = defaultdict(list)
     rows = session.execute(
         sa.select(
@@ -99,10 +106,7 @@ def referral_spans(
             Episode.finished_on,
         )
         .outerjoin(Episode, Episode.referral_id == Referral.id)
-        .where(
-            Referral.person_id.in_(list(person_ids)),
-            Referral.status != ReferralStatus.ENTERED_IN_ERROR,
-        )
+        .where(where, Referral.status != ReferralStatus.ENTERED_IN_ERROR)
     )
     for rid, pid, received, closed, episode_status, finished_on in rows:
         ended = closed
@@ -135,7 +139,7 @@ def clocks_for_many(
             else clocks.Spell((referral.id,), referral.received_on, referral.closed_on)
         )
         events = events_by_person[referral.person_id]
-        milestones = _milestones(events, spell)
+        milestones = milestones_in_spell(events, spell)
         result[referral.id] = ReferralClocks(
             clocks.four_week_clock(spell, milestones, day),
             clocks.second_contact_clock(spell, milestones, day),

@@ -49,6 +49,8 @@ from hubs.staff.models import HubMembership, MembershipKind, User
 referral_received = hub_signals.signal("referral-received")
 referral_transitioned = hub_signals.signal("referral-transitioned")
 episode_opened = hub_signals.signal("episode-opened")
+#: A dated event the clocks count was recorded. Sender: the ClockEvent; no kwargs.
+clock_event_recorded = hub_signals.signal("clock-event-recorded")
 
 INTAKE_ROLES = {AccessRole.CLINICIAN, AccessRole.MANAGER, AccessRole.HUB_ADMIN}
 
@@ -586,6 +588,7 @@ def record_clock_event(
     )
     session.add(event)
     session.flush()
+    clock_event_recorded.send(event)
     return event
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from hubs.core import audit
 from hubs.core.errors import NotFound, PermissionDenied, ValidationError
+from hubs.core.signals import hub_signals
 from hubs.core.types import today
 from hubs.directory.models import Service, ServiceKind
 from hubs.referrals import clocks
@@ -36,6 +37,9 @@ from hubs.support.models import (
     Signposting,
     SignpostingOutcome,
 )
+
+#: A signposting was followed up. Sender: the Signposting; kwargs: actor.
+signposting_outcome_recorded = hub_signals.signal("signposting-outcome-recorded")
 
 
 @dataclass
@@ -377,4 +381,5 @@ def record_signposting_outcome(
         person_id=record.person_id,
     )
     session.flush()
+    signposting_outcome_recorded.send(record, actor=actor)
     return record

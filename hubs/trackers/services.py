@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hubs.core import audit
 from hubs.core.errors import NotFound, PermissionDenied, ValidationError
+from hubs.core.signals import hub_signals
 from hubs.core.types import today
 from hubs.directory.models import Service, ServiceKind
 from hubs.staff.models import User
@@ -26,6 +27,12 @@ from hubs.trackers.models import (
     IpsReferral,
     SmokingStatus,
 )
+
+# Sender: the record; kwargs: actor. The activity store listens (hubs.activity.feed).
+health_check_recorded = hub_signals.signal("health-check-recorded")
+employment_status_recorded = hub_signals.signal("employment-status-recorded")
+ips_referral_made = hub_signals.signal("ips-referral-made")
+ips_outcome_recorded = hub_signals.signal("ips-outcome-recorded")
 
 
 def _require(actor: User, session: Session, person_id: int) -> int:
@@ -100,6 +107,7 @@ def record_health_check(
         record_id=record.id,
         person_id=pid,
     )
+    health_check_recorded.send(record, actor=actor)
     return record
 
 
@@ -126,6 +134,7 @@ def record_employment_status(
         record_id=check.id,
         person_id=pid,
     )
+    employment_status_recorded.send(check, actor=actor)
     return check
 
 
@@ -160,6 +169,7 @@ def refer_to_ips(
         record_id=referral.id,
         person_id=pid,
     )
+    ips_referral_made.send(referral, actor=actor)
     return referral
 
 
@@ -195,4 +205,5 @@ def record_ips_outcome(
         person_id=referral.person_id,
     )
     session.flush()
+    ips_outcome_recorded.send(referral, actor=actor)
     return referral

@@ -434,6 +434,7 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "referrals.act": lambda world, role: {"reason": "The person has found other support"},
     "referrals.reassign": _reassign_body,
     "portal.self_referral": _self_referral_body,
+    "portal.feedback": lambda world, role: {"answer": "good", "i_statement": "I felt heard"},
     "referrals_api.Referrals": _api_new_referral_body,
     "referrals_api.transition": lambda world, role: {"reason": "Found other support"},
     **CARE_PLAN_BODIES,
