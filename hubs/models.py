@@ -22,6 +22,7 @@ from hubs.directory.models import (
     ServiceAccessFeature,
     ServiceSession,
 )
+from hubs.pathways.models import ChecklistTick, OnwardPlan, Transition, TransitionEvent
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
 from hubs.referrals.models import (
     CareTeamMember,
@@ -53,6 +54,7 @@ __all__ = [
     "CareTeamMember",
     "CaseloadTransfer",
     "CaseloadTransferEpisode",
+    "ChecklistTick",
     "ClockEvent",
     "Consent",
     "ConsentWithdrawal",
@@ -71,6 +73,7 @@ __all__ = [
     "LoginAttempt",
     "Notification",
     "OfferNeed",
+    "OnwardPlan",
     "Organisation",
     "OutcomeMeasure",
     "Person",
@@ -85,6 +88,8 @@ __all__ = [
     "ServiceAccessFeature",
     "ServiceSession",
     "Signposting",
+    "Transition",
+    "TransitionEvent",
     "User",
     "UserSession",
 ]
