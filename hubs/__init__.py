@@ -112,10 +112,13 @@ def _tune_engine(engine: sa.Engine) -> None:
 # imported: the portal pages for each feature, and break-glass as a reason to see a person.
 SIDE_EFFECT_MODULES = (
     "hubs.careplans.access",
+    "hubs.pathways.access",
+    "hubs.pathways.receivers",
     "hubs.portal.referral_views",
     "hubs.portal.plan_views",
     "hubs.portal.safety_views",
     "hubs.portal.outcome_views",
+    "hubs.portal.pathway_views",
 )
 
 
@@ -132,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.caseloads.views import bp as caseloads_bp
     from hubs.directory.views import bp as directory_bp
     from hubs.interop.views import bp as api_docs_bp
+    from hubs.pathways.views import bp as pathways_bp
     from hubs.people.views import bp as people_bp
     from hubs.portal.views import bp as portal_bp
     from hubs.referrals.api import blp as referrals_api
@@ -155,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         outcomes_bp,
         support_bp,
         trackers_bp,
+        pathways_bp,
         caseloads_bp,
         portal_bp,
         api_docs_bp,

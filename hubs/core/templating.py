@@ -31,6 +31,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     AccessRole.MANAGER: [
         ("Hub caseloads", "caseloads.hubs"),
+        ("Transitions", "pathways.board"),
         ("My team", "auth.my_team"),
         ("Triage queue", "referrals.queue"),
         ("People", "people.index"),
@@ -45,6 +46,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("My safety plan", "portal.safety_plan"),
         ("My scores", "portal.my_scores"),
         ("My referrals", "portal.my_referrals"),
+        ("Moving on", "portal.my_moving_on"),
     ],
 }
 

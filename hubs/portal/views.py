@@ -23,6 +23,9 @@ RECORD_WORDS = {
     "outcome_measure": "your scores",
     "consent": "your sharing choices",
     "episode": "your care",
+    "transition": "your move between services",
+    "transition_list": "your moves between services",
+    "onward_plan": "your plan for after the hub",
 }
 VERB_WORDS = {
     "view": "looked at",
@@ -40,6 +43,17 @@ VERB_WORDS = {
     "propose": "suggested a change to",
     "accept_proposal": "accepted your suggested change to",
     "decline_proposal": "did not take up your suggested change to",
+    "plan": "planned",
+    "record_meeting": "recorded the joint meeting for",
+    "accept": "accepted",
+    "decline": "declined",
+    "escalate": "raised with managers",
+    "replan": "replanned",
+    "start_parallel_support": "started joint support for",
+    "complete": "completed",
+    "checklist": "ticked off a step in",
+    "discharge": "recorded the end of",
+    "finish": "ended",
 }
 
 
