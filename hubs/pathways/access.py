@@ -88,9 +88,16 @@ def managed_scope(user: User) -> ColumnElement[bool]:
     )
 
 
+def _hub_ids(session: Session, user: User) -> set[int]:
+    """Hubs whose membership gives a reason: not for VCSE staff, who need a care team."""
+    if user.access_role not in HUB_ROLES:
+        return set()
+    return set(session.scalars(hub_ids_of(user)))
+
+
 def on_sending_side(session: Session, user: User, episode: Episode) -> bool:
-    """The user works in the episode's hub or is in its care team."""
-    if episode.hub_id in set(session.scalars(hub_ids_of(user))):
+    """The user works in the episode's hub (clinical staff) or is in its care team."""
+    if episode.hub_id in _hub_ids(session, user):
         return True
     return episode.id in set(session.scalars(_my_team_episodes(user)))
 
@@ -99,7 +106,7 @@ def sides_of(session: Session, user: User | None, transition: Transition) -> fro
     """The sides of this transition the actor works on (none for the system)."""
     if user is None:
         return frozenset()
-    hubs = set(session.scalars(hub_ids_of(user)))
+    hubs = _hub_ids(session, user)
     teams = set(session.scalars(_my_team_episodes(user)))
     sides: set[Side] = set()
     if on_sending_side(session, user, transition.sending_episode) or (
