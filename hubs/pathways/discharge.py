@@ -76,6 +76,25 @@ def blocking_transition(
     return session.scalar(query.limit(1))
 
 
+def handed_over(session: Session, episode: Episode) -> bool:
+    """The episode was the sending side of a completed transition (its handover)."""
+    found = session.scalar(
+        sa.select(Transition.id)
+        .where(
+            Transition.sending_episode_id == episode.id,
+            Transition.state == TransitionState.COMPLETED,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def has_onward_plan(session: Session, episode: Episode) -> bool:
+    """A complete onward plan is recorded for the episode (discharge checks the rest)."""
+    plan = onward_plan_for(session, episode.id)
+    return plan is not None and bool(plan.what and plan.how_to_come_back)
+
+
 def gap_message(transition: Transition, episode: Episode) -> str:
     if transition.sending_episode_id == episode.id and not transition.state.is_accepted:
         return (

@@ -16,6 +16,7 @@ from hubs.extensions import db
 from hubs.pathways import discharge as discharging
 from hubs.pathways.models import OnwardSupport, TransitionKind
 from hubs.pathways.states import TransitionState
+from hubs.referrals import services as referral_services
 from hubs.referrals.models import Referral
 from hubs.referrals.states import EpisodeStatus
 from tests.pathways.conftest import advance, agree_safety_plan, make_episode, start, tick_all
@@ -257,3 +258,12 @@ def test_the_triage_queue_shows_fast_tracked_referrals_first_within_their_priori
     ids = [r.id for r in results.items]
     assert returning.is_fast_tracked and not older.is_fast_tracked
     assert ids.index(returning.id) < ids.index(older.id)
+
+
+def test_no_feature_can_end_an_episode_into_nothing(pw, hub_episode):
+    # Rule 4 holds at the episode itself: ending it directly, with no onward plan and no
+    # completed transition, is refused whoever asks.
+    with pytest.raises(ValidationError) as refused, db.session.begin_nested():
+        referral_services.finish_episode(db.session, None, hub_episode, today())
+    assert refused.value.field == "onward_plan"
+    assert hub_episode.status != EpisodeStatus.FINISHED

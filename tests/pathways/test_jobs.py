@@ -18,6 +18,7 @@ from hubs.pathways import jobs, rules
 from hubs.pathways.models import EscalationReason, Transition, TransitionKind
 from hubs.pathways.states import TransitionState
 from hubs.referrals import services as referral_services
+from hubs.referrals.states import EpisodeStatus
 from tests import factories
 from tests.pathways.conftest import advance, make_episode, start
 
@@ -86,7 +87,7 @@ def test_camhs_job_leaves_young_people_with_a_transition_or_a_finished_episode_a
     with_plan = make_episode(planned, pw.camhs, pw.world.hub_a, pw.users["clinician"])
     start(pw, with_plan, TransitionKind.CAMHS_TO_ADULT)
     finished = make_episode(ended, pw.camhs, pw.world.hub_a, pw.users["clinician"])
-    referral_services.finish_episode(db.session, None, finished, today())
+    finished.status, finished.finished_on = EpisodeStatus.FINISHED, today()
 
     assert jobs.identify_camhs_transitions(at(today())) == 0
 
