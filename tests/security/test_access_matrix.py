@@ -194,6 +194,12 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "ips_referral_id": lambda world, role: support_fixtures(world).ips_referral.id,
     "worker_id": lambda world, role: world.users["clinician"].id,
     "hub_id": lambda world, role: world.hub_a.id,
+    # --- pathways (pathways.*) ---
+    # A step-down for person_a's hub episode, in planning; fillers live in
+    # tests/pathways/matrix_fixtures.py.
+    "transition_id": lambda world, role: __import__(
+        "tests.pathways.matrix_fixtures", fromlist=["transition_id"]
+    ).transition_id(world, role),
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -324,6 +330,8 @@ ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World, str], object]] = {
     ("careplans_api.episode_plans", "episode_id"): lambda world, role: (
         plan_fixtures(world).agreed.episode_id
     ),
+    # The transition fixture is in planning: recording the joint meeting is the next step.
+    ("pathways.act", "action"): lambda world, role: "record_meeting",
 }
 
 
@@ -485,6 +493,18 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "caseloads.reassign": _bulk_reassign_body,
     "contacts_api.Contacts": _api_contact_body,
     "caseloads_api.reassign": _bulk_reassign_body,
+    # --- pathways (pathways.*) ---
+    **{
+        endpoint: lambda world, role, name=name: getattr(
+            __import__("tests.pathways.matrix_fixtures", fromlist=[name]), name
+        )(world, role)
+        for endpoint, name in (
+            ("pathways.act", "act_body"),
+            ("pathways.tick", "tick_body"),
+            ("pathways.start", "start_body"),
+            ("pathways.discharge", "discharge_body"),
+        )
+    },
 }
 
 
