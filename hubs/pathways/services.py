@@ -193,6 +193,13 @@ def _authorise(
     next_state(transition.state, action)
 
 
+def check_action(
+    session: Session, actor: User, transition: Transition, action: TransitionAction
+) -> None:
+    """Refuse (403 or 409) an action this actor cannot take now, before showing its form."""
+    _authorise(session, actor, transition, action)
+
+
 def _move(
     session: Session,
     actor: User | None,

@@ -193,6 +193,7 @@ def act(transition_id: int, action: str) -> Page:
     chosen = TransitionAction(action)
     if chosen == TransitionAction.COMPLETE and not transition.kind.receives_into_hub:
         return redirect(url_for("pathways.discharge", episode_id=transition.sending_episode_id))
+    services.check_action(db.session, actor, transition, chosen)
     form = ACTION_FORMS[chosen]()
     _prepare(form, transition)
     status = 200
@@ -211,7 +212,9 @@ def act(transition_id: int, action: str) -> Page:
             return redirect(url_for("pathways.detail", transition_id=transition_id))
     elif form.errors:
         status = 422
+    _audit_read("transition.view", "transition", transition.id, transition.person_id)
     page = render_template("pathways/action.html", transition=transition, form=form, action=chosen)
+    db.session.commit()
     return page, status
 
 
@@ -316,9 +319,10 @@ def start(episode_id: int) -> Page:
     elif form.errors:
         status = 422
     open_ = services.open_transition_for(db.session, episode_id)
-    return render_template(
-        "pathways/start.html", episode=found, form=form, open_transition=open_
-    ), status
+    _audit_read("episode.view", "episode", found.id, found.person_id)
+    page = render_template("pathways/start.html", episode=found, form=form, open_transition=open_)
+    db.session.commit()
+    return page, status
 
 
 def _onward_input(form: forms.DischargeForm) -> discharging.OnwardPlanInput:
@@ -388,6 +392,7 @@ def discharge(episode_id: int) -> Page:
     elif form.errors:
         status = 422
     plan = discharging.onward_plan_for(db.session, episode_id)
-    return render_template(
-        "pathways/discharge.html", episode=found, form=form, plan=plan, errors=form.form_errors
-    ), status
+    _audit_read("onward_plan.view", "onward_plan", plan.id if plan else None, found.person_id)
+    page = render_template("pathways/discharge.html", episode=found, form=form, plan=plan)
+    db.session.commit()
+    return page, status

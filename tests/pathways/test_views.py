@@ -292,3 +292,12 @@ def test_the_referral_page_links_to_transitions_and_discharge(pw, login_as, hub_
     db.session.commit()
     html = login_as(pw.users["clinician"]).get(f"/referrals/{hub_episode.referral_id}")
     assert f"/transitions/episodes/{hub_episode.id}" in html.get_data(as_text=True)
+
+
+def test_an_action_form_is_not_shown_to_those_who_cannot_take_it(pw, login_as, aspire_episode):
+    transition = advance(pw, start(pw, aspire_episode, K.ASPIRE_TO_HUB), S.JOINT_MEETING_HELD)
+    db.session.commit()
+    sender = login_as(pw.users["clinician"])
+    assert sender.get(f"/transitions/{transition.id}/accept").status_code == 403
+    assert sender.get(f"/transitions/{transition.id}/plan").status_code == 409
+    assert sender.get(f"/transitions/{transition.id}/replan").status_code == 403
