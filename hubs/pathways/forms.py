@@ -53,9 +53,9 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[Length(max=4000)])
 
 
-class ReplanForm(FlaskForm):
-    planned_on = DateField("New planned handover date", validators=[Optional()])
-    joint_meeting_on = DateField("New joint meeting date (optional)", validators=[Optional()])
+class ReplanForm(PlanForm):
+    """Back to planning after an escalation: the plan again, with what the managers agreed."""
+
     reason = TextAreaField("What the managers agreed", validators=[Length(max=4000)])
 
 

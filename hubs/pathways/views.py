@@ -125,7 +125,7 @@ ACTION_FORMS: dict[TransitionAction, type[Any]] = {
 
 def _prepare(form: Any, transition: Transition) -> None:
     """Fill choices and sensible defaults for the action's form."""
-    if isinstance(form, forms.PlanForm):
+    if isinstance(form, forms.PlanForm):  # and the replan form, which extends it
         form.sending_worker_id.choices = _staff_choices(
             transition.sending_episode.hub_id, "Choose a worker"
         )
@@ -134,6 +134,11 @@ def _prepare(form: Any, transition: Transition) -> None:
         )
         if not form.is_submitted():
             form.planned_on.data = max(transition.planned_on, today())
+            form.sending_worker_id.data = str(transition.sending_worker_id or "")
+            form.receiving_worker_id.data = str(transition.receiving_worker_id or "")
+            form.receiving_worker_name.data = transition.receiving_worker_name
+            if transition.joint_meeting_on and transition.joint_meeting_on >= today():
+                form.joint_meeting_on.data = transition.joint_meeting_on
     if isinstance(form, forms.AcceptForm):
         form.lead_worker_id.choices = _staff_choices(
             transition.receiving_hub_id, "Choose a lead worker"
@@ -145,6 +150,7 @@ def _prepare(form: Any, transition: Transition) -> None:
 
 
 def _plan_input(form: forms.PlanForm) -> services.PlanInput:
+    """The plan form's values (the replan form has the same fields, and a reason)."""
     return services.PlanInput(
         planned_on=form.planned_on.data,
         joint_meeting_on=form.joint_meeting_on.data,
@@ -169,12 +175,7 @@ APPLY: dict[TransitionAction, Callable[[User, Transition, Any], object]] = {
         db.session, a, t, reason=f.reason.data or ""
     ),
     TransitionAction.REPLAN: lambda a, t, f: services.replan(
-        db.session,
-        a,
-        t,
-        planned_on=f.planned_on.data,
-        reason=f.reason.data or "",
-        joint_meeting_on=f.joint_meeting_on.data,
+        db.session, a, t, _plan_input(f), reason=f.reason.data or ""
     ),
     TransitionAction.START_PARALLEL_SUPPORT: lambda a, t, f: services.start_parallel_support(
         db.session, a, t, overlap_ends_on=f.overlap_ends_on.data

@@ -188,7 +188,11 @@ def test_a_replanned_transition_can_stall_and_escalate_again(pw, aspire_episode,
     )
     new_date = today() + dt.timedelta(days=7)
     services.replan(
-        db.session, pw.users["manager"], transition, planned_on=new_date, reason="Agreed"
+        db.session,
+        pw.users["manager"],
+        transition,
+        services.PlanInput(new_date, joint_meeting_on=today(), sending_worker_id=None),
+        reason="Agreed",
     )
     with time_machine.travel(at(new_date + dt.timedelta(days=1)), tick=False):
         assert jobs.escalate_stalled_transitions(at(today())) == 1

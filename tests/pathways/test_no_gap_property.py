@@ -145,7 +145,18 @@ def _do_into_hub(story: Story, action: str, days: int) -> None:  # noqa: C901 - 
     elif action == "decline":
         services.decline(db.session, taker, t, reason="No capacity")
     elif action == "replan":
-        services.replan(db.session, pw.other_manager, t, planned_on=later, reason="Agreed")
+        services.replan(
+            db.session,
+            pw.other_manager,
+            t,
+            services.PlanInput(
+                planned_on=later,
+                joint_meeting_on=today(),
+                sending_worker_id=sender.id,
+                receiving_worker_id=taker.id,
+            ),
+            reason="Agreed",
+        )
     elif action == "manager_escalates":
         services.escalate(db.session, pw.users["manager"], t, reason="Stuck")
     elif action == "parallel":

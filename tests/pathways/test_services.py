@@ -238,17 +238,28 @@ def test_declining_needs_a_reason(pw, aspire_episode):
 def test_managers_send_an_escalated_transition_back_to_planning_with_a_new_date(pw, aspire_episode):
     transition = advance(pw, start(pw, aspire_episode, K.ASPIRE_TO_HUB), S.ESCALATED)
     new_date = today() + dt.timedelta(days=30)
+    kept = services.PlanInput(new_date, joint_meeting_on=None, sending_worker_id=None)
     with pytest.raises(PermissionDenied):
-        services.replan(
-            db.session, pw.users["clinician"], transition, planned_on=new_date, reason="Agreed"
-        )
+        services.replan(db.session, pw.users["clinician"], transition, kept, reason="Agreed")
 
-    services.replan(
-        db.session, pw.other_manager, transition, planned_on=new_date, reason="Capacity found"
-    )
+    services.replan(db.session, pw.other_manager, transition, kept, reason="Capacity found")
 
     assert transition.state == S.PLANNING and transition.planned_on == new_date
+    assert transition.sending_worker_id == pw.users["clinician"].id  # kept
     assert transition.events[-1].note == "Capacity found"
+
+
+def test_a_transition_escalated_before_planning_is_replanned_with_its_workers(pw, aspire_episode):
+    transition = start(pw, aspire_episode, K.ASPIRE_TO_HUB)
+    services.escalate(db.session, pw.users["manager"], transition, reason="Nobody has started")
+    data = services.PlanInput(today() + dt.timedelta(days=20), today(), sending_worker_id=None)
+    with pytest.raises(ValidationError) as unnamed:
+        services.replan(db.session, pw.users["manager"], transition, data, reason="Agreed")
+    assert unnamed.value.field == "sending_worker_id"
+
+    named = plan_input(pw, transition, days=20)
+    services.replan(db.session, pw.users["manager"], transition, named, reason="Agreed")
+    assert transition.state == S.PLANNING and transition.receiving_worker_id is not None
 
 
 def test_a_manager_escalates_by_hand_with_a_reason_and_both_managers_hear(
@@ -439,4 +450,4 @@ def test_a_racing_second_transition_for_the_same_episode_is_a_conflict(pw, aspir
     )
     with pytest.raises(Conflict), db.session.begin_nested():
         db.session.add(duplicate)
-        services._flush(db.session)
+        services.flush_transition(db.session)
