@@ -119,3 +119,32 @@ def test_the_person_has_moving_on_in_their_navigation_and_their_access_history_s
 
 def test_staff_cannot_open_the_portal_page(pw, login_as):
     assert login_as(pw.users["clinician"]).get("/my/moving-on").status_code == 403
+
+
+def test_a_person_coming_back_within_6_months_is_told_they_will_be_seen_first(
+    pw, login_as, hub_episode
+):
+    from hubs.core.types import today
+    from hubs.referrals import services as referral_services
+    from tests.referrals.conftest import referral_input
+
+    agree_safety_plan(pw.world.person_a, pw.users["clinician"])
+    discharging.discharge(
+        db.session,
+        pw.users["clinician"],
+        hub_episode,
+        discharging.OnwardPlanInput(
+            support=OnwardSupport.GP, what="GP reviews", how_to_come_back="Call the hub"
+        ),
+    )
+    referral_services.self_refer(
+        db.session,
+        pw.users["person"],
+        pw.world.person_a.id,
+        referral_input(received_on=today(), confirm_duplicate=True),
+    )
+    db.session.commit()
+
+    html = login_as(pw.users["person"]).get("/my/referrals").get_data(as_text=True)
+
+    assert "so you will be seen first" in html
