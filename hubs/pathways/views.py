@@ -294,6 +294,11 @@ def start(episode_id: int) -> Page:
     found = get_episode_for(db.session, actor, episode_id)
     form = forms.StartForm()
     _start_choices(form)
+    if not form.is_submitted():
+        # The kind follows from the service the episode is with; staff can still change it.
+        service_kind = found.referral.service.kind
+        matching = [k for k in TransitionKind if k.sending_service_kind == service_kind]
+        form.kind.data = matching[0].value if matching else None
     status = 200
     if form.validate_on_submit():
         try:
