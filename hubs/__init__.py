@@ -117,11 +117,14 @@ SIDE_EFFECT_MODULES = (
     "hubs.careplans.access",
     "hubs.notifications.receivers",
     "hubs.notifications.portal_views",
+    "hubs.pathways.access",
+    "hubs.pathways.receivers",
     "hubs.portal.referral_views",
     "hubs.portal.plan_views",
     "hubs.portal.safety_views",
     "hubs.portal.outcome_views",
     "hubs.portal.feedback_views",
+    "hubs.portal.pathway_views",
 )
 
 
@@ -139,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.directory.views import bp as directory_bp
     from hubs.interop.views import bp as api_docs_bp
     from hubs.notifications.views import bp as notifications_bp
+    from hubs.pathways.views import bp as pathways_bp
     from hubs.people.views import bp as people_bp
     from hubs.portal.feedback_views import staff_bp as feedback_bp
     from hubs.portal.views import bp as portal_bp
@@ -163,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
         outcomes_bp,
         support_bp,
         trackers_bp,
+        pathways_bp,
         caseloads_bp,
         notifications_bp,
         portal_bp,

@@ -245,6 +245,8 @@ def load_demo(session: Session, password: str) -> DemoReport:
     _ensure_contact_preferences(session, people, report)
     _ensure_referrals(session, people, report)
     _ensure_support(session, report)
+    # Before plans, so the pathway episodes get care plans like everyone else's.
+    _ensure_pathways(session, password, report)
     # After support, so the connector's caseload people have agreed plans to review too.
     _ensure_plans(session, report)
     # Last: the alert jobs look at everything above (clocks, reviews, follow-ups).
@@ -309,4 +311,15 @@ def _ensure_support(session: Session, report: DemoReport) -> None:
     from hubs.support.demo import load_demo_support
 
     for kind, n in load_demo_support(session).items():
+        report.add(kind, n)
+
+
+def _ensure_pathways(session: Session, password: str, report: DemoReport) -> None:
+    """Aspire and CAMHS transitions in several states, and a discharge with an onward plan
+    (person3@demo and person4@demo see theirs in the portal)."""
+    from hubs.pathways.demo import STORIES, load_demo_pathways
+
+    # The numbers after the first 50: the same every run, never one of theirs.
+    numbers = _demo_nhs_numbers(PEOPLE_COUNT + len(STORIES))[PEOPLE_COUNT:]
+    for kind, n in load_demo_pathways(session, numbers, password).items():
         report.add(kind, n)

@@ -23,6 +23,7 @@ from hubs.directory.models import (
     ServiceSession,
 )
 from hubs.notifications.models import OutboxMessage, StaffTask
+from hubs.pathways.models import ChecklistTick, OnwardPlan, Transition, TransitionEvent
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
 from hubs.portal.models import FeedbackResponse
 from hubs.referrals.models import (
@@ -57,6 +58,7 @@ __all__ = [
     "CareTeamMember",
     "CaseloadTransfer",
     "CaseloadTransferEpisode",
+    "ChecklistTick",
     "ClockEvent",
     "Consent",
     "ConsentWithdrawal",
@@ -75,6 +77,7 @@ __all__ = [
     "LeadWorkerChange",
     "LoginAttempt",
     "OfferNeed",
+    "OnwardPlan",
     "Organisation",
     "OutboxMessage",
     "OutcomeMeasure",
@@ -92,6 +95,8 @@ __all__ = [
     "ServiceSession",
     "Signposting",
     "StaffTask",
+    "Transition",
+    "TransitionEvent",
     "User",
     "UserSession",
 ]

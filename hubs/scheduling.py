@@ -34,4 +34,13 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob(
         "signposting-follow-ups", "hubs.support.jobs:signposting_follow_ups", daily("06:20")
     ),
+    ScheduledJob(
+        "camhs-transitions-due", "hubs.pathways.jobs:identify_camhs_transitions", daily("06:30")
+    ),
+    ScheduledJob(
+        "aspire-transitions-due", "hubs.pathways.jobs:identify_aspire_transitions", daily("06:35")
+    ),
+    ScheduledJob(
+        "stalled-transitions", "hubs.pathways.jobs:escalate_stalled_transitions", daily("06:40")
+    ),
 )

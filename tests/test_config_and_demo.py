@@ -32,8 +32,12 @@ NAMED_DEMO_ACCOUNTS = {
     "sysadmin@demo",
     "person1@demo",
     "person2@demo",
+    "person3@demo",
+    "person4@demo",
     "nurse@westleeds.demo",
 }
+# The 50 demo people, plus the people of the pathways stories (hubs/pathways/demo.py).
+DEMO_PEOPLE = 50 + 8
 
 
 # --- `flask hubs demo` ----------------------------------------------------------------------
@@ -64,10 +68,10 @@ def demo(app, db):
 def test_demo_creates_fifty_synthetic_people_with_valid_999_nhs_numbers(db, demo):
     people = _scalars(db, sa.select(Person))
 
-    assert len(people) == 50
+    assert len(people) == DEMO_PEOPLE
     assert all(p.is_synthetic for p in people)
     numbers = [p.nhs_number for p in people]
-    assert len(set(numbers)) == 50
+    assert len(set(numbers)) == DEMO_PEOPLE
     for number in numbers:
         assert is_valid(number), number
         assert number.startswith("999"), number
@@ -93,7 +97,7 @@ def test_demo_creates_the_named_accounts_all_flagged_demo(db, demo):
     person_accounts = set(
         _scalars(db, sa.select(User.email).where(User.kind == AccountKind.PERSON))
     )
-    assert person_accounts == {"person1@demo", "person2@demo"}
+    assert person_accounts == {"person1@demo", "person2@demo", "person3@demo", "person4@demo"}
     linked = _scalars(db, sa.select(PortalAccount).join(PortalAccount.user))
     assert {a.user.email for a in linked} == person_accounts
 

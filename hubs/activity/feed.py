@@ -167,6 +167,10 @@ feed("ips-referral-made", {T.IPS_REFERRAL})
 feed("ips-outcome-recorded", {T.IPS_OUTCOME})
 feed("signposting-outcome-recorded", {T.SIGNPOSTING_OUTCOME})
 feed("feedback-given", {T.FRIENDS_AND_FAMILY, T.I_STATEMENT})
+feed("transition-started", {T.TRANSITION_STARTED})
+feed("transition-completed", {T.TRANSITION_COMPLETED})
+# Discharge ends the episode, and with it the spell the 4-week clock counts.
+feed("episode-discharged", {T.DISCHARGED, FOUR_WEEK})
 # For a service that changes a person's demographics or opt-out (none does yet).
 feed("person-details-changed", lambda person, kw: SOURCES.keys(), person_id=lambda p: p.id)
 

@@ -35,6 +35,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     AccessRole.MANAGER: [
         ("Hub caseloads", "caseloads.hubs"),
+        ("Transitions", "pathways.board"),
         ("My team", "auth.my_team"),
         ("Triage queue", "referrals.queue"),
         ("People", "people.index"),
@@ -50,6 +51,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("My scores", "portal.my_scores"),
         ("My referrals", "portal.my_referrals"),
         ("Give feedback", "portal.feedback"),
+        ("Moving on", "portal.my_moving_on"),
     ],
 }
 

@@ -22,6 +22,8 @@ KIND_LABELS = {
     "care_plan_review": "Care plan review",
     "safety_plan_review": "Safety plan review",
     "signposting_follow_up": "Signposting follow-up",
+    "transition-identified": "Transition to plan",
+    "transition-escalated": "Transition escalated: nobody has taken over yet",
 }
 
 

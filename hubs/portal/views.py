@@ -27,6 +27,9 @@ RECORD_WORDS = {
     "message": "you a message",
     "contact_preference": "how we contact you",
     "feedback": "your feedback",
+    "transition": "your move between services",
+    "transition_list": "your moves between services",
+    "onward_plan": "your plan for after the hub",
 }
 VERB_WORDS = {
     "view": "looked at",
@@ -47,6 +50,17 @@ VERB_WORDS = {
     "done": "completed",
     "dismissed": "closed",
     "send": "sent",
+    "plan": "planned",
+    "record_meeting": "recorded the joint meeting for",
+    "accept": "accepted",
+    "decline": "declined",
+    "escalate": "raised with managers",
+    "replan": "replanned",
+    "start_parallel_support": "started joint support for",
+    "complete": "completed",
+    "checklist": "ticked off a step in",
+    "discharge": "recorded the end of",
+    "finish": "ended",
 }
 
 

@@ -136,6 +136,10 @@ class Referral(Base):
     diagnosis: Mapped[str | None] = mapped_column(sa.Text)
     hub_override_reason: Mapped[str | None] = mapped_column(sa.Text)
     is_crisis_routed: Mapped[bool] = mapped_column(default=False)
+    # Set when the person comes back within 6 months of a discharge (DESIGN §3 rule 4): the
+    # triage queue shows it first within its priority. Set by pathways through a signal.
+    is_fast_tracked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    fast_track_reason: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[ReferralStatus] = mapped_column(
         enum_column(ReferralStatus, "referral_status"), default=ReferralStatus.RECEIVED, index=True
     )

@@ -206,7 +206,9 @@ def triage_queue(
                 selectinload(Referral.service),
                 selectinload(Referral.hub),
             )
-            .order_by(PRIORITY_ORDER, Referral.received_on, Referral.id)
+            .order_by(
+                PRIORITY_ORDER, Referral.is_fast_tracked.desc(), Referral.received_on, Referral.id
+            )
             .limit(per_page)
             .offset((page - 1) * per_page)
         )

@@ -79,6 +79,8 @@ class ReferralSchema(ma.Schema):
     priority = fields.Enum(Priority, by_value=True)
     status = fields.Enum(ReferralStatus, by_value=True)
     is_crisis_routed = fields.Boolean()
+    # Back within 6 months of a discharge: seen first within the priority.
+    is_fast_tracked = fields.Boolean()
     needs = fields.List(fields.Nested(NeedSchema))
     what_matters = fields.String()
     triage_rationale = fields.String(allow_none=True)

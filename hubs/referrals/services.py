@@ -51,6 +51,9 @@ referral_transitioned = hub_signals.signal("referral-transitioned")
 episode_opened = hub_signals.signal("episode-opened")
 #: A dated event the clocks count was recorded. Sender: the ClockEvent; no kwargs.
 clock_event_recorded = hub_signals.signal("clock-event-recorded")
+#: Sent before an episode finishes. A receiver refuses by raising a domain error, so a
+#: higher feature's rule (pathways' no-gap rule) holds for every caller of finish_episode.
+episode_finishing = hub_signals.signal("episode-finishing")
 
 INTAKE_ROLES = {AccessRole.CLINICIAN, AccessRole.MANAGER, AccessRole.HUB_ADMIN}
 
@@ -563,6 +566,50 @@ def start_episode(session: Session, actor: User, episode: Episode, started_on: d
     )
     session.flush()
     return episode
+
+
+def finish_episode(
+    session: Session, actor: User | None, episode: Episode, finished_on: dt.date
+) -> Episode:
+    """The episode of care ends (a discharge, or the end of a completed transition).
+
+    Callers check their own rules first (an onward plan for a discharge); receivers of
+    `episode-finishing` may still refuse, e.g. while a transition from it is under way."""
+    status = next_episode_status(episode.status, EpisodeAction.FINISH)
+    if finished_on > today() or finished_on < episode.opened_at.date():
+        raise ValidationError(
+            "The end date must be between the episode's start and today", field="finished_on"
+        )
+    episode_finishing.send(episode, actor=actor)
+    episode.status = status
+    episode.finished_on = finished_on
+    audit.record(
+        "episode.finish",
+        actor=actor,
+        record_type="episode",
+        record_id=episode.id,
+        person_id=episode.person_id,
+    )
+    session.flush()
+    return episode
+
+
+def fast_track(session: Session, referral: Referral, *, reason: str) -> Referral:
+    """Flag a referral as fast-tracked (the person is coming back soon after a discharge)."""
+    if referral.is_fast_tracked:
+        return referral
+    referral.is_fast_tracked = True
+    referral.fast_track_reason = reason
+    _history(session, referral, "fast_track", referral.status, referral.status, None, reason)
+    audit.record(
+        "referral.fast_track",
+        actor=None,
+        record_type="referral",
+        record_id=referral.id,
+        person_id=referral.person_id,
+    )
+    session.flush()
+    return referral
 
 
 # --- Clock events -------------------------------------------------------------------------

@@ -54,6 +54,9 @@ def test_the_issue_jobs_are_registered_in_one_place():
         "hubs.careplans.jobs:care_plan_reviews_due",
         "hubs.careplans.jobs:safety_plan_reviews_due",
         "hubs.support.jobs:signposting_follow_ups",
+        "hubs.pathways.jobs:identify_camhs_transitions",
+        "hubs.pathways.jobs:identify_aspire_transitions",
+        "hubs.pathways.jobs:escalate_stalled_transitions",
     } <= registered
 
 

@@ -198,6 +198,12 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "task_id": lambda world, role: __import__(
         "tests.notifications.matrix", fromlist=["task_id"]
     ).task_id(world, role),
+    # --- pathways (pathways.*) ---
+    # A step-down for person_a's hub episode, in planning; fillers live in
+    # tests/pathways/matrix_fixtures.py.
+    "transition_id": lambda world, role: __import__(
+        "tests.pathways.matrix_fixtures", fromlist=["transition_id"]
+    ).transition_id(world, role),
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -328,6 +334,8 @@ ENDPOINT_ARGUMENTS: dict[tuple[str, str], Callable[[World, str], object]] = {
     ("careplans_api.episode_plans", "episode_id"): lambda world, role: (
         plan_fixtures(world).agreed.episode_id
     ),
+    # The transition fixture is in planning: recording the joint meeting is the next step.
+    ("pathways.act", "action"): lambda world, role: "record_meeting",
 }
 
 
@@ -496,6 +504,18 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "portal.my_messages": lambda world, role: __import__(
         "tests.notifications.matrix", fromlist=["messages_body"]
     ).messages_body(world, role),
+    # --- pathways (pathways.*) ---
+    **{
+        endpoint: lambda world, role, name=name: getattr(
+            __import__("tests.pathways.matrix_fixtures", fromlist=[name]), name
+        )(world, role)
+        for endpoint, name in (
+            ("pathways.act", "act_body"),
+            ("pathways.tick", "tick_body"),
+            ("pathways.start", "start_body"),
+            ("pathways.discharge", "discharge_body"),
+        )
+    },
 }
 
 

@@ -1,6 +1,6 @@
 """Every event type's source, registered on import (see `registry`)."""
 
-from hubs.activity.sources import care, clocks, referrals, support
+from hubs.activity.sources import care, clocks, pathways, referrals, support
 from hubs.activity.sources.registry import SOURCES, Scope, one_person, person_range, source
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "care",
     "clocks",
     "one_person",
+    "pathways",
     "person_range",
     "referrals",
     "source",
