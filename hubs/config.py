@@ -48,6 +48,10 @@ class Config:
     FORCE_HTTPS = False
     # How much each person on a caseload counts, by their highest need (hubs.caseloads.rules).
     CASELOAD_WEIGHTS: dict[str, int] = {"high": 3, "moderate": 2, "low": 1}
+    # Population denominators for the strategy indicators (hubs/reporting/data/README.md);
+    # unset means the illustrative files shipped with the code.
+    POPULATION_CSV = os.environ.get("HUBS_POPULATION_CSV")
+    POPULATION_IMD_CSV = os.environ.get("HUBS_POPULATION_IMD_CSV")
     DEMO_PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo data only
     API_TITLE = "Hubs API"
     API_VERSION = "v1"
