@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from hubs.core.errors import DomainError
 from hubs.extensions import db
+from hubs.reporting.cli import reporting_cli
 
 hubs_cli = AppGroup("hubs", help="Hubs administration commands.")
 
@@ -55,6 +56,9 @@ def load_directory_command() -> None:
 
 token_cli = AppGroup("token", help="API tokens for system integrations.")
 hubs_cli.add_command(token_cli)
+
+# `flask hubs reporting …` (refresh, rebuild): one group, defined by the reporting package.
+hubs_cli.add_command(reporting_cli)
 
 
 @token_cli.command("create")

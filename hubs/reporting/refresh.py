@@ -62,7 +62,9 @@ Measured = tuple[str, CellKey]
 
 def hub_areas(session: Session) -> dict[int, str]:
     """Each hub's area code: the code of the LCP it serves."""
-    return {hub_id: code for hub_id, code in session.execute(sa.select(Hub.id, Lcp.code).join(Hub.lcp))}
+    return {
+        hub_id: code for hub_id, code in session.execute(sa.select(Hub.id, Lcp.code).join(Hub.lcp))
+    }
 
 
 # --- Groups: what a reader could subtract ---------------------------------------------------
@@ -373,11 +375,16 @@ def compute_rows(
     return rows
 
 
-def refresh(session: Session, now: dt.datetime, population: Population | None = None) -> int:
+def refresh(
+    session: Session,
+    now: dt.datetime,
+    population: Population | None = None,
+    indicators: Iterable[Indicator] = INDICATORS,
+) -> int:
     """Recompute every strategy indicator and replace the stored values (flushes, never
     commits): the nightly job and the on-demand refresh both call this."""
     _lock(session)
-    rows = compute_rows(session, now, population or configured_population())
+    rows = compute_rows(session, now, population or configured_population(), indicators)
     session.execute(sa.delete(IndicatorValue))
     if rows:
         session.execute(sa.insert(IndicatorValue), rows)

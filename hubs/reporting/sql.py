@@ -82,9 +82,7 @@ def _postgresql(element: _PeriodStart, compiler: Any, **kw: Any) -> str:
         return f"CAST(date_trunc('month', {date}) AS DATE)"
     if element.granularity == Granularity.QUARTER:
         return f"CAST(date_trunc('quarter', {date}) AS DATE)"
-    return (
-        f"CAST(date_trunc('year', {date} - INTERVAL '3 months') + INTERVAL '3 months' AS DATE)"
-    )
+    return f"CAST(date_trunc('year', {date} - INTERVAL '3 months') + INTERVAL '3 months' AS DATE)"
 
 
 def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
