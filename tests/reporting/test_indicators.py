@@ -268,7 +268,7 @@ def test_access_by_deprivation_compares_each_quintile_with_the_rest(hubs, events
 def test_opted_out_people_are_excluded_from_every_indicator_value(db, hubs, events):
     population = population_for(hubs, {("75+", "female", "White"): 5000})
 
-    def everything(opted_out: bool) -> None:  # noqa: E306
+    def everything(opted_out: bool) -> None:
         for event_type in A:
             events.add(
                 event_type,
