@@ -62,14 +62,14 @@ def refresh_floor_sql(dialect_name: str) -> str:
         for indicator_id, event_type, _ in floor_indicators()
     )
     # Built only from the declared indicator codes above, never from input.
-    counted = f"""  # noqa: S608
+    counted = f"""
     SELECT i.indicator_id, {month} AS period, e.hub_id,
       CASE i.indicator_id
 {cases}
       END AS met
     FROM activity_events e JOIN ({pairs}) i ON i.event_type = e.event_type
-    WHERE e.opted_out = false AND e.occurred_on <= :until"""
-    return f"""  # noqa: S608
+    WHERE e.opted_out = false AND e.occurred_on <= :until"""  # noqa: S608
+    return f"""
 WITH counted AS ({counted}
 )
 SELECT indicator_id, period, NULL AS hub_id, SUM(met) AS numerator, COUNT(*) AS denominator
@@ -77,7 +77,7 @@ FROM counted GROUP BY indicator_id, period
 UNION ALL
 SELECT indicator_id, period, hub_id, SUM(met), COUNT(*)
 FROM counted WHERE hub_id IS NOT NULL GROUP BY indicator_id, period, hub_id
-"""
+"""  # noqa: S608
 
 
 @dataclass(frozen=True)
