@@ -116,6 +116,8 @@ SIDE_EFFECT_MODULES = (
     "hubs.portal.plan_views",
     "hubs.portal.safety_views",
     "hubs.portal.outcome_views",
+    "hubs.reporting.exports",
+    "hubs.reporting.boardpack",
 )
 
 
@@ -136,6 +138,8 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.portal.views import bp as portal_bp
     from hubs.referrals.api import blp as referrals_api
     from hubs.referrals.views import bp as referrals_bp
+    from hubs.reporting.api import blp as indicators_api
+    from hubs.reporting.views import bp as reporting_bp
     from hubs.staff.admin_views import bp as admin_bp
     from hubs.staff.views import bp as auth_bp
     from hubs.support.api import blp as contacts_api
@@ -157,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
         trackers_bp,
         caseloads_bp,
         portal_bp,
+        reporting_bp,
         api_docs_bp,
     )
     for blueprint in blueprints:
@@ -168,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
         outcomes_api,
         contacts_api,
         caseloads_api,
+        indicators_api,
     )
     for api_blueprint in api_blueprints:
         app.extensions["hubs_api"].register_blueprint(api_blueprint)

@@ -244,6 +244,8 @@ def load_demo(session: Session, password: str) -> DemoReport:
     _ensure_support(session, report)
     # After support, so the connector's caseload people have agreed plans to review too.
     _ensure_plans(session, report)
+    # Last: a synthetic city-year of pseudonymised activity, then the indicator refresh.
+    _ensure_reporting(session, report)
     session.flush()
     return report
 
@@ -278,3 +280,12 @@ def _ensure_support(session: Session, report: DemoReport) -> None:
 
     for kind, n in load_demo_support(session).items():
         report.add(kind, n)
+
+
+def _ensure_reporting(session: Session, report: DemoReport) -> None:
+    """A clearly synthetic city-year of activity rows, so the indicator dashboard is full."""
+    from hubs.reporting.demo import load_demo_activity
+
+    added = load_demo_activity(session)
+    if added:
+        report.add("synthetic_activity_rows", added)

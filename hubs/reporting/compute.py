@@ -1,9 +1,11 @@
 """Turn an indicator's recipe into set-based SQL over `activity_events` (true counts).
 
-For one indicator and one granularity this issues a single statement: a *units* query (one
-row per counted thing: an event, or a person in a period) as a common table expression,
-grouped once per area level (city, hub) and breakdown, all joined by UNION ALL. Medians use
-window functions in a second statement. Python only sees the grouped cells, never events.
+For one indicator this issues one statement covering every period type it reports: the
+counted events are read once into a common table expression, turned into *units* (one row
+per counted thing and period type: an event, or a person in a period, or a person in a
+12-month window), and the units are grouped once per area level (city, hub) and breakdown,
+all joined by UNION ALL. Medians use percentile_cont on PostgreSQL and window functions on
+SQLite. Python only ever sees grouped cells, never events.
 
 The true counts returned here never leave the refresh: `hubs.reporting.refresh` suppresses
 them before anything is stored.
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -38,24 +41,12 @@ from hubs.reporting.models import ActivityEvent
 from hubs.reporting.sql import as_text, number, period_start, text
 
 EVENTS = ActivityEvent.__table__
-# Columns every units query carries, in this order.
-UNIT_COLUMNS = (
-    "period",
-    "hub_id",
-    "age_band",
-    "sex",
-    "ethnic_group",
-    "imd_quintile",
-    "interpreter",
-    "kind",
-    "num",
-    "den",
-    "val",
-)
+ATTRIBUTES = ("age_band", "sex", "ethnic_group", "imd_quintile", "interpreter", "kind")
 
 
-@dataclass(frozen=True)
-class CellKey:
+class CellKey(NamedTuple):
+    """A cell of an indicator (a tuple: cheap to hash, and there are many)."""
+
     granularity: Granularity
     period_start: dt.date
     hub_id: int | None  # None: the whole city
@@ -69,6 +60,9 @@ class RawCell:
     denominator: int
     values: int = 0
     median: float | None = None
+
+
+# --- Counted events -------------------------------------------------------------------------
 
 
 def _condition(where: Where) -> sa.ColumnElement[bool]:
@@ -99,21 +93,9 @@ def _interpreter(column: Any) -> sa.ColumnElement[int]:
     return sa.case((column.is_(True), number(1)), else_=number(0))
 
 
-def _event_units(indicator: Indicator, g: Granularity, until: dt.date) -> Select[Any]:
-    """One row per event (shares, medians, event counts)."""
-    recipe = indicator.recipe
-    assert isinstance(recipe, Share | Median | Count)
-    filters = _counted_events(recipe.events, until)
-    num: sa.ColumnElement[int] = number(1)
-    if isinstance(recipe, Share):
-        num = sa.case((_condition(recipe.numerator), number(1)), else_=number(0))
-    if isinstance(recipe, Count):
-        if recipe.where is not None:
-            filters.append(_condition(recipe.where))
-        if recipe.age_bands:
-            filters.append(EVENTS.c.age_band.in_(recipe.age_bands))
-    return sa.select(
-        period_start(EVENTS.c.occurred_on, g).label("period"),
+def _event_columns() -> list[sa.ColumnElement[Any]]:
+    return [
+        EVENTS.c.pseudonym,
         EVENTS.c.hub_id,
         EVENTS.c.age_band,
         EVENTS.c.sex,
@@ -121,141 +103,212 @@ def _event_units(indicator: Indicator, g: Granularity, until: dt.date) -> Select
         EVENTS.c.imd_quintile,
         _interpreter(EVENTS.c.interpreter_needed).label("interpreter"),
         EVENTS.c.detail.label("kind"),
-        num.label("num"),
-        number(1).label("den"),
-        EVENTS.c.value.label("val"),
-    ).where(*filters)
+    ]
+
+
+def _periods_of(date: Any, granularities: tuple[Granularity, ...]) -> list[Any]:
+    return [period_start(date, g).label(f"p_{g.value}") for g in granularities]
+
+
+def _filters(indicator: Indicator, until: dt.date) -> list[sa.ColumnElement[bool]]:
+    recipe = indicator.recipe
+    assert not isinstance(recipe, Rolling)
+    filters = _counted_events(recipe.events, until)
+    where = getattr(recipe, "where", None)
+    if where is not None:
+        filters.append(_condition(where))
+    bands = getattr(recipe, "age_bands", None)
+    if bands:
+        filters.append(EVENTS.c.age_band.in_(bands))
+    return filters
+
+
+def _base(indicator: Indicator, until: dt.date) -> Any:
+    """The counted events, read once, with the start of each period they fall in."""
+    recipe = indicator.recipe
+    num: sa.ColumnElement[int] = number(1)
+    if isinstance(recipe, Share):
+        num = sa.case((_condition(recipe.numerator), number(1)), else_=number(0))
+    return (
+        sa.select(
+            *_periods_of(EVENTS.c.occurred_on, indicator.periods),
+            *_event_columns(),
+            num.label("num"),
+            EVENTS.c.value.label("val"),
+        )
+        .where(*_filters(indicator, until))
+        .cte("counted")
+    )
+
+
+# --- Units: one row per counted thing, per period type --------------------------------------
+
+
+def _event_units(indicator: Indicator, base: Any) -> Any:
+    """One row per event and period type (shares, medians, event counts)."""
+    return sa.union_all(
+        *[
+            sa.select(
+                text(g.value).label("granularity"),
+                base.c[f"p_{g.value}"].label("period"),
+                base.c.hub_id,
+                *[base.c[a] for a in ATTRIBUTES],
+                base.c.num,
+                number(1).label("den"),
+                base.c.val,
+            )
+            for g in indicator.periods
+        ]
+    )
 
 
 def _person_attributes(source: Any) -> list[sa.ColumnElement[Any]]:
     # A person is one unit per period; if a breakdown attribute changed between their
     # events (a birthday into the next band), the highest code is used so they count once.
-    return [
-        sa.func.max(source.age_band).label("age_band"),
-        sa.func.max(source.sex).label("sex"),
-        sa.func.max(source.ethnic_group).label("ethnic_group"),
-        sa.func.max(source.imd_quintile).label("imd_quintile"),
-        sa.func.max(source.interpreter).label("interpreter"),
-        sa.func.max(source.kind).label("kind"),
-    ]
+    return [sa.func.max(source[a]).label(a) for a in ATTRIBUTES]
 
 
-def _people_units(
-    indicator: Indicator, g: Granularity, until: dt.date, by_hub: bool
-) -> Select[Any]:
+def _people_units(indicator: Indicator, base: Any, by_hub: bool) -> Any:
     """One row per person per period (and per hub, for the hub level)."""
-    recipe = indicator.recipe
-    assert isinstance(recipe, Count | PopulationRate | RateRatio)
-    filters = _counted_events(recipe.events, until)
-    where = getattr(recipe, "where", None)
-    if where is not None:
-        filters.append(_condition(where))
-    if getattr(recipe, "age_bands", None):
-        filters.append(EVENTS.c.age_band.in_(recipe.age_bands))  # type: ignore[union-attr]
-    events = (
-        sa.select(
-            period_start(EVENTS.c.occurred_on, g).label("period"),
-            EVENTS.c.pseudonym,
-            EVENTS.c.hub_id,
-            EVENTS.c.age_band,
-            EVENTS.c.sex,
-            EVENTS.c.ethnic_group,
-            EVENTS.c.imd_quintile,
-            _interpreter(EVENTS.c.interpreter_needed).label("interpreter"),
-            EVENTS.c.detail.label("kind"),
+    selects = []
+    for g in indicator.periods:
+        period = base.c[f"p_{g.value}"]
+        keys = [period, base.c.pseudonym] + ([base.c.hub_id] if by_hub else [])
+        hub = base.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer).label("hub_id")
+        selects.append(
+            sa.select(
+                text(g.value).label("granularity"),
+                period.label("period"),
+                hub,
+                *_person_attributes(base.c),
+                number(1).label("num"),
+                number(1).label("den"),
+                sa.cast(sa.null(), sa.Float).label("val"),
+            ).group_by(*keys)
         )
-        .where(*filters)
-        .subquery("person_events")
-    )
-    keys = [events.c.period, events.c.pseudonym] + ([events.c.hub_id] if by_hub else [])
-    hub = events.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer).label("hub_id")
-    return sa.select(
-        events.c.period,
-        hub,
-        *_person_attributes(events.c),
-        number(1).label("num"),
-        number(1).label("den"),
-        sa.cast(sa.null(), sa.Float).label("val"),
-    ).group_by(*keys)
+    return sa.union_all(*selects)
 
 
-def _period_windows(g: Granularity, first: dt.date, until: dt.date, months: int) -> Any:
-    """A small inline table: each period, and the 12 months that end with it."""
+def _period_windows(first: dt.date, until: dt.date, months: int) -> Any:
+    """A small inline table: each month, and the 12 months that end with it. A quarter's
+    or year's figure is the snapshot at its last month (`snapshots`), so only months are
+    computed."""
     rows = []
-    for start in periods.between(first, until, g):
-        end = periods.end_of(start, g)
+    for start in periods.between(first, until, Granularity.MONTH):
+        end = periods.end_of(start, Granularity.MONTH)
         rows.append(
             sa.select(
+                text(Granularity.MONTH.value).label("granularity"),
                 sa.literal(start, sa.Date).label("period"),
                 sa.literal(periods.add_months(end, -months), sa.Date).label("window_start"),
                 sa.literal(end, sa.Date).label("window_end"),
             )
         )
-    if not rows:
-        return None
-    return sa.union_all(*rows).subquery("windows")
+    return sa.union_all(*rows).cte("windows") if rows else None
 
 
-def _rolling_units(
-    indicator: Indicator, g: Granularity, first: dt.date, until: dt.date, by_hub: bool
-) -> Select[Any] | None:
-    """One row per person in the cohort at the end of each period (12-month window)."""
-    recipe = indicator.recipe
-    assert isinstance(recipe, Rolling)
-    windows = _period_windows(g, first, until, recipe.months)
-    if windows is None:
-        return None
+def snapshot_month(start: dt.date, granularity: Granularity, until: dt.date) -> dt.date:
+    """The month whose 12-month snapshot stands for a period: its last month, or the
+    current month while the period is still running."""
+    last = periods.add_months(periods.end_of(start, granularity), -1)
+    return min(last, periods.start_of(until, Granularity.MONTH))
+
+
+def snapshots(
+    indicator: Indicator, cells: dict[CellKey, RawCell], until: dt.date
+) -> dict[CellKey, RawCell]:
+    """Monthly snapshot cells copied to every period type the indicator reports."""
+    result: dict[CellKey, RawCell] = {}
+    for key, cell in cells.items():
+        for g in indicator.periods:
+            start = periods.start_of(key.period_start, g)
+            if snapshot_month(start, g, until) == key.period_start:
+                result[key._replace(granularity=g, period_start=start)] = cell
+    return result
+
+
+def _person_months(recipe: Rolling, until: dt.date) -> Any:
+    """One row per person, hub and month (and counted detail code, when distinct codes
+    matter), so the 12-month windows join months, not every event twelve times."""
     types = tuple(dict.fromkeys(recipe.cohort + recipe.numerator))
     in_cohort = EVENTS.c.event_type.in_([t.value for t in recipe.cohort])
     counts = EVENTS.c.event_type.in_([t.value for t in recipe.numerator])
     if recipe.detail_in:
         counts = sa.and_(counts, EVENTS.c.detail.in_(recipe.detail_in))
-    rows = (
-        sa.select(
-            windows.c.period,
-            EVENTS.c.pseudonym,
-            EVENTS.c.hub_id,
-            EVENTS.c.age_band,
-            EVENTS.c.sex,
-            EVENTS.c.ethnic_group,
-            EVENTS.c.imd_quintile,
-            _interpreter(EVENTS.c.interpreter_needed).label("interpreter"),
-            EVENTS.c.detail.label("kind"),
-            sa.case((in_cohort, number(1)), else_=number(0)).label("in_cohort"),
-            sa.case((counts, number(1)), else_=number(0)).label("counts"),
-            EVENTS.c.detail.label("detail"),
-        )
-        .select_from(windows)
-        .join(
-            EVENTS,
-            sa.and_(
-                EVENTS.c.occurred_on >= windows.c.window_start,
-                EVENTS.c.occurred_on < windows.c.window_end,
-            ),
-        )
-        .where(*_counted_events(types, until))
-        .subquery("window_events")
-    )
-    if recipe.distinct_details:
-        met = sa.func.count(sa.distinct(sa.case((rows.c.counts == number(1), rows.c.detail)))) >= (
-            number(recipe.distinct_details)
-        )
-    else:
-        met = sa.func.sum(rows.c.counts) > number(0)
-    keys = [rows.c.period, rows.c.pseudonym] + ([rows.c.hub_id] if by_hub else [])
-    hub = rows.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer).label("hub_id")
+    counted_detail = sa.case((counts, EVENTS.c.detail)) if recipe.distinct_details else None
+    month = period_start(EVENTS.c.occurred_on, Granularity.MONTH)
+    keys = [month, EVENTS.c.pseudonym, EVENTS.c.hub_id]
+    if counted_detail is not None:
+        keys.append(counted_detail)
     return (
         sa.select(
-            rows.c.period,
+            month.label("month"),
+            EVENTS.c.pseudonym,
+            EVENTS.c.hub_id,
+            *[sa.func.max(c).label(c.name) for c in _event_columns()[2:]],
+            sa.func.max(sa.case((in_cohort, number(1)), else_=number(0))).label("in_cohort"),
+            sa.func.max(sa.case((counts, number(1)), else_=number(0))).label("counts"),
+            (counted_detail if counted_detail is not None else sa.null()).label("detail"),
+        )
+        .where(*_counted_events(types, until))
+        .group_by(*keys)
+        .cte("person_months")
+    )
+
+
+def _rolling_units(recipe: Rolling, windows: Any, months: Any, by_hub: bool) -> Select[Any]:
+    """One row per person in the cohort at the end of each period (12-month window)."""
+    joined = sa.and_(
+        months.c.month >= windows.c.window_start, months.c.month < windows.c.window_end
+    )
+    if recipe.distinct_details:
+        met = sa.func.count(sa.distinct(months.c.detail)) >= number(recipe.distinct_details)
+    else:
+        met = sa.func.max(months.c.counts) > number(0)
+    keys = [windows.c.granularity, windows.c.period, months.c.pseudonym]
+    keys += [months.c.hub_id] if by_hub else []
+    hub = months.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer).label("hub_id")
+    return (
+        sa.select(
+            windows.c.granularity,
+            windows.c.period,
             hub,
-            *_person_attributes(rows.c),
+            *_person_attributes(months.c),
             sa.case((met, number(1)), else_=number(0)).label("num"),
             number(1).label("den"),
             sa.cast(sa.null(), sa.Float).label("val"),
         )
+        .select_from(windows)
+        .join(months, joined)
         .group_by(*keys)
-        .having(sa.func.sum(rows.c.in_cohort) > number(0))
+        .having(sa.func.max(months.c.in_cohort) > number(0))
     )
+
+
+def units(indicator: Indicator, first: dt.date, until: dt.date) -> tuple[Any, Any] | None:
+    """The (city, hub) units of an indicator as common table expressions."""
+    recipe = indicator.recipe
+    if isinstance(recipe, Rolling):
+        windows = _period_windows(first, until, recipe.months)
+        if windows is None:
+            return None
+        months = _person_months(recipe, until)
+        city = _rolling_units(recipe, windows, months, by_hub=False)
+        hub = _rolling_units(recipe, windows, months, by_hub=True)
+        return city.cte("city_units"), hub.cte("hub_units")
+    base = _base(indicator, until)
+    if isinstance(recipe, PopulationRate | RateRatio) or (
+        isinstance(recipe, Count) and recipe.people
+    ):
+        return (
+            _people_units(indicator, base, by_hub=False).cte("city_units"),
+            _people_units(indicator, base, by_hub=True).cte("hub_units"),
+        )
+    events = _event_units(indicator, base).cte("units")
+    return events, events
+
+
+# --- Grouping -------------------------------------------------------------------------------
 
 
 def breakdown_expression(units: Any, breakdown: Breakdown) -> sa.ColumnElement[str]:
@@ -271,26 +324,42 @@ def breakdown_expression(units: Any, breakdown: Breakdown) -> sa.ColumnElement[s
     return sa.func.coalesce(units.c[breakdown.value], text(UNKNOWN_VALUE))
 
 
-def _grouped(units: Any, breakdown: Breakdown, by_hub: bool) -> Select[Any]:
+def _split(units: Any, breakdown: Breakdown, by_hub: bool, value: Any) -> list[Any]:
+    """What a grouping adds to the period: the hub, and the breakdown value (PostgreSQL
+    refuses a constant in GROUP BY, so the total adds nothing)."""
+    hub = [units.c.hub_id] if by_hub else []
+    return hub if breakdown == Breakdown.TOTAL else [*hub, value]
+
+
+def _grouped(units: Any, breakdown: Breakdown, by_hub: bool, percentile: bool) -> Select[Any]:
     value = breakdown_expression(units, breakdown)
     hub = units.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer)
+    median = (
+        sa.func.percentile_cont(0.5).within_group(units.c.val)
+        if percentile
+        else sa.cast(sa.null(), sa.Float)
+    )
     query = sa.select(
+        units.c.granularity,
         units.c.period,
         hub.label("hub_id"),
         text(breakdown.value).label("breakdown"),
         value.label("value"),
         sa.func.sum(units.c.num).label("num"),
         sa.func.sum(units.c.den).label("den"),
-        sa.func.count(units.c.val).label("values"),
-    ).group_by(units.c.period, *([units.c.hub_id] if by_hub else []), value)
+        sa.func.count(units.c.val).label("n_values"),
+        median.label("median"),
+    ).group_by(units.c.granularity, units.c.period, *_split(units, breakdown, by_hub, value))
     return query.where(units.c.hub_id.is_not(None)) if by_hub else query
 
 
 def _median(units: Any, breakdown: Breakdown, by_hub: bool) -> Select[Any]:
+    """The median by window functions (SQLite has no percentile_cont)."""
     value = breakdown_expression(units, breakdown)
-    partition = [units.c.period, *([units.c.hub_id] if by_hub else []), value]
+    partition = [units.c.granularity, units.c.period, *_split(units, breakdown, by_hub, value)]
     ranked = (
         sa.select(
+            units.c.granularity,
             units.c.period,
             (units.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer)).label("hub_id"),
             value.label("value"),
@@ -309,6 +378,7 @@ def _median(units: Any, breakdown: Breakdown, by_hub: bool) -> Select[Any]:
     )
     return (
         sa.select(
+            ranked.c.granularity,
             ranked.c.period,
             ranked.c.hub_id,
             text(breakdown.value).label("breakdown"),
@@ -316,66 +386,68 @@ def _median(units: Any, breakdown: Breakdown, by_hub: bool) -> Select[Any]:
             sa.func.avg(ranked.c.val).label("median"),
         )
         .where(middle)
-        .group_by(ranked.c.period, ranked.c.hub_id, ranked.c.value)
+        .group_by(ranked.c.granularity, ranked.c.period, ranked.c.hub_id, ranked.c.value)
     )
 
 
-def _units(
-    indicator: Indicator, g: Granularity, first: dt.date, until: dt.date, by_hub: bool
-) -> Select[Any] | None:
-    recipe = indicator.recipe
-    if isinstance(recipe, Rolling):
-        return _rolling_units(indicator, g, first, until, by_hub)
-    if isinstance(recipe, PopulationRate | RateRatio) or (
-        isinstance(recipe, Count) and recipe.people
-    ):
-        return _people_units(indicator, g, until, by_hub)
-    return _event_units(indicator, g, until)
+@cache
+def _breakdown(value: str) -> Breakdown:
+    return Breakdown(value)
 
 
-def _run(
-    session: Session, indicator: Indicator, g: Granularity, first: dt.date, until: dt.date
-) -> tuple[list[Any], list[Any]]:
-    city = _units(indicator, g, first, until, by_hub=False)
-    hub = _units(indicator, g, first, until, by_hub=True)
-    if city is None or hub is None:
-        return [], []
-    city_units, hub_units = city.cte("city_units"), hub.cte("hub_units")
-    grouped = [
-        _grouped(units, breakdown, by_hub)
-        for units, by_hub in ((city_units, False), (hub_units, True))
-        for breakdown in indicator.all_breakdowns
-    ]
-    rows = list(session.execute(sa.union_all(*grouped)))
-    medians: list[Any] = []
-    if isinstance(indicator.recipe, Median):
-        ranked = [
-            _median(units, breakdown, by_hub)
-            for units, by_hub in ((city_units, False), (hub_units, True))
-            for breakdown in indicator.all_breakdowns
-        ]
-        medians = list(session.execute(sa.union_all(*ranked)))
-    return rows, medians
+@cache
+def _granularity(value: str) -> Granularity:
+    return Granularity(value)
 
 
+@cache
 def _as_date(value: Any) -> dt.date:
     # SQLite returns the computed period as text; PostgreSQL as a date.
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def _key(row: Any) -> CellKey:
+    return CellKey(
+        _granularity(row.granularity),
+        _as_date(row.period),
+        row.hub_id,
+        _breakdown(row.breakdown),
+        row.value,
+    )
+
+
 def compute(
-    session: Session, indicator: Indicator, g: Granularity, first: dt.date, until: dt.date
+    session: Session, indicator: Indicator, first: dt.date, until: dt.date
 ) -> dict[CellKey, RawCell]:
-    """True counts for every period, area and breakdown value of one indicator."""
-    rows, medians = _run(session, indicator, g, first, until)
-    cells: dict[CellKey, RawCell] = {}
-    for row in rows:
-        key = CellKey(g, _as_date(row.period), row.hub_id, Breakdown(row.breakdown), row.value)
-        cells[key] = RawCell(int(row.num or 0), int(row.den or 0), int(row.values or 0))
-    for row in medians:
-        key = CellKey(g, _as_date(row.period), row.hub_id, Breakdown(row.breakdown), row.value)
-        if key in cells:
-            cells[key].median = float(row.median)
+    """True counts for every period type, period, area and breakdown value of one indicator."""
+    found = units(indicator, first, until)
+    if found is None:
+        return {}
+    levels = ((found[0], False), (found[1], True))
+    percentile = session.get_bind().dialect.name == "postgresql"
+    wants_median = isinstance(indicator.recipe, Median)
+    grouped = [
+        _grouped(u, b, by_hub, percentile and wants_median)
+        for u, by_hub in levels
+        for b in indicator.all_breakdowns
+    ]
+    cells = {
+        _key(row): RawCell(
+            int(row.num or 0),
+            int(row.den or 0),
+            int(row.n_values or 0),
+            None if row.median is None else float(row.median),
+        )
+        for row in session.execute(sa.union_all(*grouped))
+    }
+    if isinstance(indicator.recipe, Rolling):
+        return snapshots(indicator, cells, until)
+    if wants_median and not percentile:
+        ranked = [_median(u, b, by_hub) for u, by_hub in levels for b in indicator.all_breakdowns]
+        for row in session.execute(sa.union_all(*ranked)):
+            cell = cells.get(_key(row))
+            if cell is not None:
+                cell.median = float(row.median)
     return cells
 
 

@@ -8,6 +8,7 @@ figures only: they are never invented in code.
 from __future__ import annotations
 
 import csv
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -125,3 +126,26 @@ def configured_population() -> Population:
         return load_population()
     config = current_app.config
     return load_population(config.get("POPULATION_CSV"), config.get("POPULATION_IMD_CSV"))
+
+
+@functools.lru_cache(maxsize=8)
+def _marked_illustrative(path: str, modified: float) -> bool:
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                return False
+            if ILLUSTRATIVE_MARK in line:
+                return True
+    return False
+
+
+def population_is_illustrative() -> bool:
+    """Whether the configured population files are the illustrative ones (said on pages)."""
+    from flask import current_app
+
+    config = current_app.config
+    paths = [
+        Path(config.get("POPULATION_CSV") or POPULATION_CSV),
+        Path(config.get("POPULATION_IMD_CSV") or POPULATION_IMD_CSV),
+    ]
+    return any(p.exists() and _marked_illustrative(str(p), p.stat().st_mtime) for p in paths)

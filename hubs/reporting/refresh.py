@@ -112,18 +112,25 @@ def _period_groups(keys: Iterable[CellKey], granularities: tuple[Granularity, ..
 
 
 def _same_snapshots(keys: Iterable[CellKey]) -> list[list[CellKey]]:
-    """A 12-month snapshot at a quarter's (or year's) end is the same figure as the month's
-    ending that day: they are hidden together."""
+    """A 12-month snapshot for a quarter or year is the figure of one month (its last, or
+    the latest so far): those cells are hidden together."""
+    keys = list(keys)
+    months: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
+    for k in keys:
+        if k.granularity == Granularity.MONTH:
+            months[(k.hub_id, k.breakdown, k.value)].append(k)
     same = []
     for k in keys:
         if k.granularity == Granularity.MONTH:
             continue
-        last_month = periods.add_months(periods.end_of(k.period_start, k.granularity), -1)
-        twins = [CellKey(Granularity.MONTH, last_month, k.hub_id, k.breakdown, k.value)]
-        if k.granularity == Granularity.YEAR:
-            last_quarter = periods.start_of(last_month, Granularity.QUARTER)
-            twins.append(CellKey(Granularity.QUARTER, last_quarter, k.hub_id, k.breakdown, k.value))
-        same.append([k, *twins])
+        end = periods.end_of(k.period_start, k.granularity)
+        inside = [
+            m
+            for m in months[(k.hub_id, k.breakdown, k.value)]
+            if k.period_start <= m.period_start < end
+        ]
+        if inside:
+            same.append([k, max(inside, key=lambda m: m.period_start)])
     return same
 
 
@@ -368,9 +375,7 @@ def compute_rows(
     populations = Populations(population, hub_areas(session))
     rows: list[dict[str, Any]] = []
     for indicator in indicators:
-        cells: dict[CellKey, RawCell] = {}
-        for granularity in indicator.periods:
-            cells.update(compute(session, indicator, granularity, first, until))
+        cells = compute(session, indicator, first, until)
         rows += RowBuilder(indicator, cells, populations, now).rows()
     return rows
 
@@ -385,8 +390,10 @@ def refresh(
     commits): the nightly job and the on-demand refresh both call this."""
     _lock(session)
     rows = compute_rows(session, now, population or configured_population(), indicators)
-    session.execute(sa.delete(IndicatorValue))
+    table = IndicatorValue.__table__
+    session.execute(table.delete())
     if rows:
-        session.execute(sa.insert(IndicatorValue), rows)
+        # Core executemany: one statement for every row, not the ORM's per-row bookkeeping.
+        session.execute(table.insert(), rows)
     session.flush()
     return len(rows)

@@ -39,6 +39,7 @@ by at least 8, so it cannot be worked out exactly either (also property-tested).
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -122,62 +123,95 @@ def disclosure_ranges(
 
 
 def _group_is_safe(whole: int | None, parts: Sequence[int | None]) -> bool:
-    hidden = [i for i, p in enumerate(parts) if p is None]
-    if whole is None or not hidden:
+    if whole is None or None not in parts:
         return True
+    hidden = [i for i, p in enumerate(parts) if p is None]
     if len(hidden) == 1:
         return False
     ranges = disclosure_ranges(whole, parts) or []
     return all(ranges[i][1] > ranges[i][0] for i in hidden)
 
 
-def _protect_once(true: Mapping[K, int], shown: dict[K, int | None], group: Group[K]) -> bool:
-    """Apply the rule to one group; True if it hid something."""
-    parts = [shown[k] for k in group.parts]
-    if _group_is_safe(shown[group.whole], parts):
-        return False
+def _protect_once(true: Mapping[K, int], shown: dict[K, int | None], group: Group[K]) -> K | None:
+    """Apply the rule to one group; the cell it hid, if any."""
+    if _group_is_safe(shown[group.whole], [shown[k] for k in group.parts]):
+        return None
     candidates = [k for k in group.parts if shown[k]]  # shown and not zero
-    if candidates:
-        smallest = min(candidates, key=lambda k: (true[k], str(k)))
-        shown[smallest] = None
-    else:
-        shown[group.whole] = None
-    return True
+    hidden = min(candidates, key=lambda k: (true[k], str(k))) if candidates else group.whole
+    shown[hidden] = None
+    return hidden
+
+
+class _Protector(Generic[K]):
+    """Secondary suppression with a work list: only the groups a newly hidden cell belongs to
+    are checked again, so the cost grows with the number of cells, not cells times passes."""
+
+    def __init__(self, true: Mapping[K, int], shown: dict[K, int | None]) -> None:
+        self.true, self.shown = true, shown
+        self.groups: list[Group[K]] = []
+        self.member_of: dict[K, list[int]] = defaultdict(list)
+        self.twins: dict[K, list[K]] = defaultdict(list)
+        self.queue: deque[int] = deque()
+        self.queued: set[int] = set()
+
+    def add_groups(self, groups: Iterable[Group[K]]) -> None:
+        for group in groups:
+            if group.whole not in self.shown or any(p not in self.shown for p in group.parts):
+                continue
+            index = len(self.groups)
+            self.groups.append(group)
+            for cell in (group.whole, *group.parts):
+                self.member_of[cell].append(index)
+            self._enqueue(index)
+
+    def add_twins(self, same: Iterable[Sequence[K]]) -> None:
+        for keys in same:
+            present = [k for k in keys if k in self.shown]
+            for k in present:
+                self.twins[k].extend(t for t in present if t != k)
+        for cell in [k for k, v in self.shown.items() if v is None and k in self.twins]:
+            self._hidden(cell)
+
+    def _enqueue(self, index: int) -> None:
+        if index not in self.queued:
+            self.queued.add(index)
+            self.queue.append(index)
+
+    def _hidden(self, cell: K) -> None:
+        for hidden in (cell, *_hide_twins(self.shown, self.twins, cell)):
+            for index in self.member_of.get(hidden, ()):
+                self._enqueue(index)
+
+    def run(self) -> dict[K, int | None]:
+        while self.queue:
+            index = self.queue.popleft()
+            self.queued.discard(index)
+            while (cell := _protect_once(self.true, self.shown, self.groups[index])) is not None:
+                self._hidden(cell)
+        return self.shown
 
 
 def protect(
     true: Mapping[K, int],
     groups: Iterable[Group[K]],
     same: Iterable[Sequence[K]] = (),
-    *,
-    max_passes: int = 50,
 ) -> dict[K, int | None]:
     """Primary suppression of every count, then secondary suppression across every group
     until no group can be differenced to reveal a hidden value. `same` lists cells that
     publish one true figure twice; they are hidden together."""
-    shown: dict[K, int | None] = {k: round_count(v) for k, v in true.items()}
-    usable = [g for g in groups if g.whole in shown and all(p in shown for p in g.parts)]
-    same = list(same)
-    for _ in range(max_passes):
-        changed = equal_cells_hidden_together(shown, same)
-        for group in usable:
-            # Hiding one part can leave the same group unsafe (rule 2): repeat until safe.
-            while _protect_once(true, shown, group):
-                changed = True
-        if not changed:
-            return shown
-    raise RuntimeError("secondary suppression did not settle")  # pragma: no cover
+    protector = _Protector(true, {k: round_count(v) for k, v in true.items()})
+    protector.add_groups(groups)
+    protector.add_twins(same)
+    return protector.run()
 
 
-def equal_cells_hidden_together(shown: dict[K, int | None], same: Iterable[Sequence[K]]) -> bool:
-    """Cells that publish the same true figure (a month-end snapshot and its quarter) are
-    hidden together, or the shown one would reveal the hidden one. True if it changed any."""
-    changed = False
-    for keys in same:
-        present = [k for k in keys if k in shown]
-        if any(shown[k] is None for k in present):
-            for k in present:
-                if shown[k] is not None:
-                    shown[k] = None
-                    changed = True
-    return changed
+def _hide_twins(shown: dict[K, int | None], twins: Mapping[K, list[K]], cell: K) -> list[K]:
+    """Hide every cell publishing the same figure as `cell`; the ones newly hidden."""
+    newly, stack = [], [cell]
+    while stack:
+        for twin in twins.get(stack.pop(), ()):
+            if shown[twin] is not None:
+                shown[twin] = None
+                newly.append(twin)
+                stack.append(twin)
+    return newly

@@ -194,6 +194,9 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "ips_referral_id": lambda world, role: support_fixtures(world).ips_referral.id,
     "worker_id": lambda world, role: world.users["clinician"].id,
     "hub_id": lambda world, role: world.hub_a.id,
+    # --- strategy indicators (reporting.*, indicators_api.*) ---
+    "indicator_id": lambda world, role: "eip_two_weeks",
+    "priority": lambda world, role: "timely_access",
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -485,6 +488,8 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "caseloads.reassign": _bulk_reassign_body,
     "contacts_api.Contacts": _api_contact_body,
     "caseloads_api.reassign": _bulk_reassign_body,
+    # Only the CSRF token: the refresh recomputes every indicator and writes an audit row.
+    "reporting.refresh_now": lambda world, role: {},
 }
 
 
