@@ -65,7 +65,11 @@ def _quarter(session: Session) -> tuple[dt.date | None, list[dt.date]]:
         chosen = None
     if chosen in quarters:
         return chosen, quarters
-    return (quarters[0] if quarters else None), quarters
+    # By default the latest quarter that had ended when the values were computed: the
+    # board reviews whole quarters.
+    refreshed = queries.last_refreshed(session)
+    ended = [q for q in quarters if refreshed and periods.end_of(q, QUARTER) <= refreshed.date()]
+    return (ended or quarters or [None])[0], quarters
 
 
 def _pack_indicator(
@@ -75,7 +79,9 @@ def _pack_indicator(
     trend = [r for r in series if r.period_start <= quarter][-TREND_QUARTERS:]
     city = trend[-1] if trend and trend[-1].period_start == quarter else None
     rows = queries.hub_rows(session, indicator.id, QUARTER, quarter)
-    hubs = [(names.get(r.area, r.area), r) for r in rows if r.area != CITY]
+    hubs = sorted(
+        ((names.get(r.area, r.area), r) for r in rows if r.area != CITY), key=lambda h: h[0]
+    )
     item = PackIndicator(indicator, city, trend, None, hubs)
     if isinstance(indicator.recipe, RateRatio):
         split = queries.breakdown_rows(

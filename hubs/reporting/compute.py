@@ -228,8 +228,8 @@ def snapshots(
 
 
 def _person_months(recipe: Rolling, until: dt.date) -> Any:
-    """One row per person, hub and month (and counted detail code, when distinct codes
-    matter), so the 12-month windows join months, not every event twelve times."""
+    """One narrow row per person, hub and month (and counted detail code, when distinct
+    codes matter), so the 12-month windows join months, not every event twelve times."""
     types = tuple(dict.fromkeys(recipe.cohort + recipe.numerator))
     in_cohort = EVENTS.c.event_type.in_([t.value for t in recipe.cohort])
     counts = EVENTS.c.event_type.in_([t.value for t in recipe.numerator])
@@ -245,7 +245,6 @@ def _person_months(recipe: Rolling, until: dt.date) -> Any:
             month.label("month"),
             EVENTS.c.pseudonym,
             EVENTS.c.hub_id,
-            *[sa.func.max(c).label(c.name) for c in _event_columns()[2:]],
             sa.func.max(sa.case((in_cohort, number(1)), else_=number(0))).label("in_cohort"),
             sa.func.max(sa.case((counts, number(1)), else_=number(0))).label("counts"),
             (counted_detail if counted_detail is not None else sa.null()).label("detail"),
@@ -256,8 +255,25 @@ def _person_months(recipe: Rolling, until: dt.date) -> Any:
     )
 
 
-def _rolling_units(recipe: Rolling, windows: Any, months: Any, by_hub: bool) -> Select[Any]:
-    """One row per person in the cohort at the end of each period (12-month window)."""
+def _rolling_people(recipe: Rolling, until: dt.date, by_hub: bool) -> Any:
+    """Each person's breakdown values (per hub at the hub level), joined after the windows
+    so the amplified 12-month rows stay narrow. Values that changed over time (an age band)
+    take the highest code, as for every people count."""
+    types = tuple(dict.fromkeys(recipe.cohort + recipe.numerator))
+    columns = _event_columns()
+    keys = [EVENTS.c.pseudonym] + ([EVENTS.c.hub_id] if by_hub else [])
+    return (
+        sa.select(*keys, *[sa.func.max(c).label(c.name) for c in columns[2:]])
+        .where(*_counted_events(types, until))
+        .group_by(*keys)
+        .cte("people_hub" if by_hub else "people_city")
+    )
+
+
+def _rolling_units(
+    recipe: Rolling, windows: Any, months: Any, people: Any, by_hub: bool
+) -> Select[Any]:
+    """One row per person in the cohort at the end of each month (12-month window)."""
     joined = sa.and_(
         months.c.month >= windows.c.window_start, months.c.month < windows.c.window_end
     )
@@ -267,22 +283,27 @@ def _rolling_units(recipe: Rolling, windows: Any, months: Any, by_hub: bool) -> 
         met = sa.func.max(months.c.counts) > number(0)
     keys = [windows.c.granularity, windows.c.period, months.c.pseudonym]
     keys += [months.c.hub_id] if by_hub else []
-    hub = months.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer).label("hub_id")
-    return (
-        sa.select(
-            windows.c.granularity,
-            windows.c.period,
-            hub,
-            *_person_attributes(months.c),
-            sa.case((met, number(1)), else_=number(0)).label("num"),
-            number(1).label("den"),
-            sa.cast(sa.null(), sa.Float).label("val"),
-        )
+    members = (
+        sa.select(*keys, sa.case((met, number(1)), else_=number(0)).label("num"))
         .select_from(windows)
         .join(months, joined)
         .group_by(*keys)
         .having(sa.func.max(months.c.in_cohort) > number(0))
+        .subquery("members")
     )
+    on = members.c.pseudonym == people.c.pseudonym
+    if by_hub:
+        on = sa.and_(on, members.c.hub_id == people.c.hub_id)
+    hub = members.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer).label("hub_id")
+    return sa.select(
+        members.c.granularity,
+        members.c.period,
+        hub,
+        *[people.c[a] for a in ATTRIBUTES],
+        members.c.num,
+        number(1).label("den"),
+        sa.cast(sa.null(), sa.Float).label("val"),
+    ).join_from(members, people, on)
 
 
 def units(indicator: Indicator, first: dt.date, until: dt.date) -> tuple[Any, Any] | None:
@@ -293,8 +314,12 @@ def units(indicator: Indicator, first: dt.date, until: dt.date) -> tuple[Any, An
         if windows is None:
             return None
         months = _person_months(recipe, until)
-        city = _rolling_units(recipe, windows, months, by_hub=False)
-        hub = _rolling_units(recipe, windows, months, by_hub=True)
+        city = _rolling_units(
+            recipe, windows, months, _rolling_people(recipe, until, False), by_hub=False
+        )
+        hub = _rolling_units(
+            recipe, windows, months, _rolling_people(recipe, until, True), by_hub=True
+        )
         return city.cte("city_units"), hub.cte("hub_units")
     base = _base(indicator, until)
     if isinstance(recipe, PopulationRate | RateRatio) or (

@@ -261,6 +261,9 @@ def count_text(row: IndicatorValue | None) -> str:
     """'15 of 20' for a share, the count alone for a count, a dash for nothing."""
     if row is None:
         return NOTHING
+    if row.numerator is None and not row.numerator_suppressed:
+        # A median: how many values lie behind it.
+        return f"n = {shown_count(row.denominator, row.denominator_suppressed)}"
     numerator = shown_count(row.numerator, row.numerator_suppressed)
     if row.denominator is None and not row.denominator_suppressed:
         return numerator
