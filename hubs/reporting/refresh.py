@@ -91,7 +91,9 @@ def _area_groups(keys: Iterable[CellKey]) -> list[Group[CellKey]]:
     ]
 
 
-def _period_groups(keys: Iterable[CellKey], granularities: tuple[Granularity, ...]):  # type: ignore[no-untyped-def]
+def _period_groups(
+    keys: Iterable[CellKey], granularities: tuple[Granularity, ...]
+) -> list[Group[CellKey]]:
     """Months within their quarter, quarters within their year."""
     order = [
         g for g in (Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR) if g in granularities
