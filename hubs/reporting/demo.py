@@ -51,6 +51,15 @@ ETHNIC_DIVERSE = (
     ("Not known", 1),
 )
 FFT_ANSWERS = ((1, 55), (2, 28), (3, 7), (4, 4), (5, 3), (6, 3))
+# The answer codes the live feed writes as detail, by national code (1 = very good).
+FFT_CODES = {
+    1: "very_good",
+    2: "good",
+    3: "neither_good_nor_poor",
+    4: "poor",
+    5: "very_poor",
+    6: "dont_know",
+}
 ELEMENTS = ("bmi", "blood_pressure", "glucose", "cholesterol", "smoking", "alcohol")
 
 
@@ -219,7 +228,7 @@ class Generator:
             answer = _pick(rng, FFT_ANSWERS)
             when = later(received, wait + 30)
             yield self.event(
-                who, A.FRIENDS_AND_FAMILY, when, case, detail=f"fft_{answer}", value=answer
+                who, A.FRIENDS_AND_FAMILY, when, case, detail=FFT_CODES[answer], value=answer
             )
 
     def employment(

@@ -13,7 +13,7 @@ from hubs.core.types import today
 from hubs.reporting.indicator_models import IndicatorValue
 from hubs.reporting.models import ActivityType as A
 from tests.conftest import csrf_token
-from tests.reporting.conftest import Events, run_refresh
+from tests.reporting.conftest import Events
 
 THIS_MONTH = today().replace(day=1)
 
