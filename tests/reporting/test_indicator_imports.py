@@ -27,6 +27,7 @@ MINE = (
     "boardpack",
     "cli",
     "compute",
+    "definitions",
     "dashboard",
     "demo",
     "exports",
@@ -43,6 +44,7 @@ MINE = (
     "sql",
     "stats",
     "suppression",
+    "units",
     "views",
 )
 
