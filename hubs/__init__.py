@@ -125,6 +125,8 @@ SIDE_EFFECT_MODULES = (
     "hubs.portal.outcome_views",
     "hubs.portal.feedback_views",
     "hubs.portal.pathway_views",
+    "hubs.reporting.exports",
+    "hubs.reporting.boardpack",
 )
 
 
@@ -148,6 +150,8 @@ def _register_blueprints(app: Flask) -> None:
     from hubs.portal.views import bp as portal_bp
     from hubs.referrals.api import blp as referrals_api
     from hubs.referrals.views import bp as referrals_bp
+    from hubs.reporting.api import blp as indicators_api
+    from hubs.reporting.views import bp as reporting_bp
     from hubs.staff.admin_views import bp as admin_bp
     from hubs.staff.views import bp as auth_bp
     from hubs.support.api import blp as contacts_api
@@ -172,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         portal_bp,
         feedback_bp,
+        reporting_bp,
         api_docs_bp,
     )
     for blueprint in blueprints:
@@ -183,6 +188,7 @@ def _register_blueprints(app: Flask) -> None:
         outcomes_api,
         contacts_api,
         caseloads_api,
+        indicators_api,
     )
     for api_blueprint in api_blueprints:
         app.extensions["hubs_api"].register_blueprint(api_blueprint)

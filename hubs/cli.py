@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from hubs.core.errors import DomainError
 from hubs.extensions import db
+from hubs.reporting.cli import reporting_cli
 
 hubs_cli = AppGroup("hubs", help="Hubs administration commands.")
 
@@ -54,11 +55,8 @@ def load_directory_command() -> None:
     )
 
 
-reporting_cli = AppGroup("reporting", help="The pseudonymised activity store and indicators.")
-hubs_cli.add_command(reporting_cli)
-
-
 def _register_reporting_commands() -> None:
+    # Registered here, not in hubs.reporting, which must never import the identifiable feed.
     from hubs.activity.cli import rebuild_command
 
     reporting_cli.add_command(rebuild_command)
@@ -69,6 +67,9 @@ _register_reporting_commands()
 
 token_cli = AppGroup("token", help="API tokens for system integrations.")
 hubs_cli.add_command(token_cli)
+
+# `flask hubs reporting …` (refresh, rebuild): one group, defined by the reporting package.
+hubs_cli.add_command(reporting_cli)
 
 
 @token_cli.command("create")

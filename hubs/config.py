@@ -66,6 +66,10 @@ class Config:
     SCHEDULER_LEASE_SECONDS = int(os.environ.get("HUBS_SCHEDULER_LEASE_SECONDS", "120"))
     SCHEDULER_HEARTBEAT_SECONDS = int(os.environ.get("HUBS_SCHEDULER_HEARTBEAT_SECONDS", "30"))
     SCHEDULER_TIMEZONE = "Europe/London"
+    # Population denominators for the strategy indicators (hubs/reporting/data/README.md);
+    # unset means the illustrative files shipped with the code.
+    POPULATION_CSV = os.environ.get("HUBS_POPULATION_CSV")
+    POPULATION_IMD_CSV = os.environ.get("HUBS_POPULATION_IMD_CSV")
     DEMO_PASSWORD = "demo-password-not-for-production"  # noqa: S105 - demo data only
     API_TITLE = "Hubs API"
     API_VERSION = "v1"

@@ -35,6 +35,7 @@ from hubs.referrals.models import (
     ReferralEvent,
     ReferralNeed,
 )
+from hubs.reporting.indicator_models import IndicatorValue
 from hubs.reporting.models import ActivityEvent
 from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserSession
 from hubs.support.models import (
@@ -72,6 +73,7 @@ __all__ = [
     "HealthCheckRecord",
     "Hub",
     "HubMembership",
+    "IndicatorValue",
     "IpsReferral",
     "Lcp",
     "LeadWorkerChange",

@@ -43,4 +43,6 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob(
         "stalled-transitions", "hubs.pathways.jobs:escalate_stalled_transitions", daily("06:40")
     ),
+    # After midnight, so yesterday's activity is in; before the working day starts.
+    ScheduledJob("indicator-refresh", "hubs.reporting.jobs:refresh_indicators", daily("02:30")),
 )

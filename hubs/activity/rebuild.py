@@ -21,7 +21,7 @@ from hubs.activity.rows import row_values
 from hubs.activity.sources import SOURCES, person_range
 from hubs.core.pseudonym import from_config
 from hubs.people.models import Person
-from hubs.reporting.models import ActivityEvent, ActivityType
+from hubs.reporting.models import SYNTHETIC_KEY_PREFIX, ActivityEvent, ActivityType
 
 BATCH_SIZE = 2000
 
@@ -34,8 +34,12 @@ def _batches(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 def rebuild(
     session: Session, *, batch_size: int = BATCH_SIZE, progress: bool = False
 ) -> Counter[ActivityType]:
-    """Delete every activity row and write them again; flushes, the caller commits."""
-    session.execute(sa.delete(ActivityEvent))
+    """Delete every activity row and write them again; flushes, the caller commits.
+
+    Demo-only synthetic rows (no operational row makes them) are left as they are."""
+    session.execute(
+        sa.delete(ActivityEvent).where(ActivityEvent.event_key.not_like(f"{SYNTHETIC_KEY_PREFIX}%"))
+    )
     pseudonyms = from_config()
     lcps = lcp_codes(session)
     ids = list(session.scalars(sa.select(Person.id).order_by(Person.id)))

@@ -40,9 +40,14 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Triage queue", "referrals.queue"),
         ("People", "people.index"),
         ("My tasks", "notifications.my_tasks"),
+        ("Indicators", "reporting.dashboard_page"),
         ("Directory", "directory.hubs"),
     ],
-    AccessRole.ANALYST: [("Directory", "directory.hubs")],
+    # Analysts see suppressed indicators only (DESIGN §6): no people, no caseloads.
+    AccessRole.ANALYST: [
+        ("Strategy indicators", "reporting.dashboard_page"),
+        ("Board pack", "reporting.board_pack"),
+    ],
     AccessRole.SYSADMIN: [("Accounts", "admin.users"), ("Directory", "directory.hubs")],
     AccessRole.PERSON: [
         ("My record", "portal.home"),

@@ -68,6 +68,11 @@ ETHNIC_GROUPS = (
 )
 
 
+#: Event keys of demo-only synthetic activity (hubs.reporting.demo). HMAC keys are plain hex,
+#: so they never start with this; the rebuild keeps these rows, as no operational row makes them.
+SYNTHETIC_KEY_PREFIX = "synthetic-"
+
+
 class ActivityEvent(Base):
     """One pseudonymised event; written in the same transaction as the change it records."""
 

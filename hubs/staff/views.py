@@ -25,7 +25,8 @@ START_PAGES = {
     AccessRole.VCSE_WORKER: "caseloads.mine",
     AccessRole.HUB_ADMIN: "referrals.queue",
     AccessRole.MANAGER: "auth.my_team",
-    AccessRole.ANALYST: "directory.hubs",
+    # Analysts work only with the suppressed strategy indicators.
+    AccessRole.ANALYST: "reporting.dashboard_page",
     AccessRole.SYSADMIN: "admin.users",
     AccessRole.PERSON: "portal.home",
 }

@@ -10,7 +10,7 @@ from flask import Flask
 
 from hubs.activity.rebuild import rebuild
 from hubs.extensions import db
-from hubs.reporting.models import ActivityType
+from hubs.reporting.models import SYNTHETIC_KEY_PREFIX, ActivityEvent, ActivityType
 from tests import factories
 from tests.activity import scenario, store
 
@@ -103,8 +103,23 @@ def test_the_demo_fills_the_store_and_running_it_again_changes_no_row(app: Flask
     first = runner.invoke(args=["hubs", "demo"])
     assert first.exit_code == 0, first.output
     rows = store.rows()
-    assert len({r["event_type"] for r in rows}) >= 15
-    assert f"{len(rows)} pseudonymised rows" in first.output
+    real = [r for r in rows if not r["event_key"].startswith(SYNTHETIC_KEY_PREFIX)]
+    assert len({r["event_type"] for r in real}) >= 15
+    assert f"{len(real)} pseudonymised rows" in first.output
     again = runner.invoke(args=["hubs", "demo"])
     assert "nothing new" in again.output
     assert store.rows() == rows
+
+
+def test_the_rebuild_keeps_demo_synthetic_rows_that_no_operational_row_makes(world):
+    scenario.build(world)
+    synthetic = {
+        **store.rows()[0],
+        "event_key": SYNTHETIC_KEY_PREFIX + "kept",
+        "pseudonym": "synthetic-person",
+    }
+    db.session.execute(sa.insert(ActivityEvent), [synthetic])
+
+    rebuild(db.session)
+
+    assert [r for r in store.rows() if r["event_key"] == synthetic["event_key"]] == [synthetic]

@@ -57,6 +57,7 @@ def test_the_issue_jobs_are_registered_in_one_place():
         "hubs.pathways.jobs:identify_camhs_transitions",
         "hubs.pathways.jobs:identify_aspire_transitions",
         "hubs.pathways.jobs:escalate_stalled_transitions",
+        "hubs.reporting.jobs:refresh_indicators",
     } <= registered
 
 

@@ -204,6 +204,9 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "transition_id": lambda world, role: __import__(
         "tests.pathways.matrix_fixtures", fromlist=["transition_id"]
     ).transition_id(world, role),
+    # --- strategy indicators (reporting.*, indicators_api.*) ---
+    "indicator_id": lambda world, role: "eip_two_weeks",
+    "priority": lambda world, role: "timely_access",
 }
 
 NEW_PASSWORD = "a-brand-new-passphrase-2024"
@@ -516,6 +519,8 @@ POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
             ("pathways.discharge", "discharge_body"),
         )
     },
+    # Only the CSRF token: the refresh recomputes every indicator and writes an audit row.
+    "reporting.refresh_now": lambda world, role: {},
 }
 
 

@@ -68,7 +68,7 @@ def attempts_for(db, email: str) -> list[LoginAttempt]:
         ("vcse_worker", "/caseloads/"),
         ("hub_admin", "/referrals/"),
         ("manager", "/team"),
-        ("analyst", "/directory/hubs"),
+        ("analyst", "/reporting/"),
         ("sysadmin", "/admin/users"),
         ("person", "/my/"),
     ],

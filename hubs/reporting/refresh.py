@@ -1,0 +1,401 @@
+"""The refresh: recompute every indicator from the activity store, suppress, and replace the
+stored values in one transaction.
+
+Counting happens in the database (`hubs.reporting.compute`: GROUP BY over
+`activity_events`); Python only sees the grouped cells, applies suppression
+(`hubs.reporting.suppression`) and writes the rows in bulk. Running it twice over the same
+events gives the same rows: everything is deleted and rewritten in the caller's
+transaction, so readers see either the old values or the new ones, never a mixture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hubs.directory.models import Hub, Lcp
+from hubs.reporting import periods, stats
+from hubs.reporting.compute import CellKey, RawCell, compute, first_event_date
+from hubs.reporting.indicator_models import CITY, IndicatorValue
+from hubs.reporting.indicators import (
+    INDICATORS,
+    TOTAL_VALUE,
+    Breakdown,
+    Count,
+    Granularity,
+    Indicator,
+    Median,
+    PopulationRate,
+    RateRatio,
+    Rolling,
+    Share,
+)
+from hubs.reporting.population import Population, configured_population
+from hubs.reporting.suppression import (
+    Group,
+    average_allowed,
+    percentage,
+    protect,
+    round_count,
+)
+
+# Which counts of each kind of recipe are published (and so protected as a group).
+MEASURES: dict[type, tuple[str, ...]] = {
+    Share: ("numerator", "denominator"),
+    Rolling: ("numerator", "denominator"),
+    Median: ("denominator",),
+    Count: ("numerator",),
+    PopulationRate: ("numerator",),
+    RateRatio: ("numerator",),
+}
+# Any constant will do: it only has to be the same in every process that refreshes.
+REFRESH_LOCK_ID = 7_212_026
+
+Measured = tuple[str, CellKey]
+
+
+def hub_areas(session: Session) -> dict[int, str]:
+    """Each hub's area code: the code of the LCP it serves."""
+    return {
+        hub_id: code for hub_id, code in session.execute(sa.select(Hub.id, Lcp.code).join(Hub.lcp))
+    }
+
+
+# --- Groups: what a reader could subtract ---------------------------------------------------
+
+
+def _breakdown_groups(keys: Iterable[CellKey]) -> list[Group[CellKey]]:
+    parts: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
+    for k in keys:
+        if k.breakdown != Breakdown.TOTAL:
+            parts[(k.granularity, k.period_start, k.hub_id, k.breakdown)].append(k)
+    return [
+        Group(CellKey(g, p, hub, Breakdown.TOTAL, TOTAL_VALUE), tuple(members))
+        for (g, p, hub, _), members in parts.items()
+    ]
+
+
+def _area_groups(keys: Iterable[CellKey]) -> list[Group[CellKey]]:
+    parts: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
+    for k in keys:
+        if k.hub_id is not None:
+            parts[(k.granularity, k.period_start, k.breakdown, k.value)].append(k)
+    return [
+        Group(CellKey(g, p, None, b, v), tuple(members)) for (g, p, b, v), members in parts.items()
+    ]
+
+
+def _period_groups(
+    keys: Iterable[CellKey], granularities: tuple[Granularity, ...]
+) -> list[Group[CellKey]]:
+    """Months within their quarter, quarters within their year."""
+    order = [
+        g for g in (Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR) if g in granularities
+    ]
+    groups: list[Group[CellKey]] = []
+    keys = list(keys)
+    for fine, coarse in itertools.pairwise(order):
+        parts: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
+        for k in keys:
+            if k.granularity == fine:
+                outer = periods.start_of(k.period_start, coarse)
+                parts[(outer, k.hub_id, k.breakdown, k.value)].append(k)
+        groups += [
+            Group(CellKey(coarse, outer, hub, b, v), tuple(members))
+            for (outer, hub, b, v), members in parts.items()
+        ]
+    return groups
+
+
+def _same_snapshots(keys: Iterable[CellKey]) -> list[list[CellKey]]:
+    """A 12-month snapshot for a quarter or year is the figure of one month (its last, or
+    the latest so far): those cells are hidden together."""
+    keys = list(keys)
+    months: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
+    for k in keys:
+        if k.granularity == Granularity.MONTH:
+            months[(k.hub_id, k.breakdown, k.value)].append(k)
+    same = []
+    for k in keys:
+        if k.granularity == Granularity.MONTH:
+            continue
+        end = periods.end_of(k.period_start, k.granularity)
+        inside = [
+            m
+            for m in months[(k.hub_id, k.breakdown, k.value)]
+            if k.period_start <= m.period_start < end
+        ]
+        if inside:
+            same.append([k, max(inside, key=lambda m: m.period_start)])
+    return same
+
+
+def protected_counts(
+    indicator: Indicator, cells: dict[CellKey, RawCell]
+) -> dict[Measured, int | None]:
+    """Every published count of an indicator after primary and secondary suppression."""
+    measures = MEASURES[type(indicator.recipe)]
+    true = {(m, key): getattr(cell, m) for key, cell in cells.items() for m in measures}
+    structure = (
+        _breakdown_groups(cells)
+        + _area_groups(cells)
+        + (
+            []
+            if isinstance(indicator.recipe, Rolling)
+            else _period_groups(cells, indicator.periods)
+        )
+    )
+    groups = [
+        Group((m, g.whole), tuple((m, p) for p in g.parts)) for g in structure for m in measures
+    ]
+    same = (
+        [[(m, k) for k in keys] for keys in _same_snapshots(cells) for m in measures]
+        if isinstance(indicator.recipe, Rolling)
+        else []
+    )
+    return protect(true, groups, same)
+
+
+# --- Rows ----------------------------------------------------------------------------------
+
+
+class Populations:
+    """Population denominators per area and breakdown value (from the CSVs)."""
+
+    def __init__(self, population: Population, areas: dict[int, str]) -> None:
+        self.population = population
+        self.areas = areas
+        self._cache: dict[tuple[Breakdown, tuple[str, ...] | None], dict[tuple[str, str], int]] = {}
+
+    def _split(
+        self, breakdown: Breakdown, age_bands: tuple[str, ...] | None
+    ) -> dict[tuple[str, str], int]:
+        key = (breakdown, age_bands)
+        if key not in self._cache:
+            by_lcp = self.population.split(breakdown, age_bands)
+            city: dict[tuple[str, str], int] = defaultdict(int)
+            for (_, value), n in by_lcp.items():
+                city[(CITY, value)] += n
+            self._cache[key] = {**by_lcp, **city}
+        return self._cache[key]
+
+    def _area(self, hub_id: int | None) -> str | None:
+        return CITY if hub_id is None else self.areas.get(hub_id)
+
+    def of(
+        self,
+        hub_id: int | None,
+        breakdown: Breakdown,
+        value: str,
+        age_bands: tuple[str, ...] | None,
+    ) -> int | None:
+        """People in the area with this breakdown value (None when the files have none)."""
+        if breakdown not in POPULATION_BREAKDOWNS:
+            return None
+        return self._split(breakdown, age_bands).get((self._area(hub_id) or "", value))
+
+    def comparable(self, hub_id: int | None, by: Breakdown) -> dict[str, int]:
+        """Population of each group of `by` in the area: the groups a ratio compares."""
+        area = self._area(hub_id)
+        return {v: n for (a, v), n in self._split(by, None).items() if a == area}
+
+
+POPULATION_BREAKDOWNS = (
+    Breakdown.TOTAL,
+    Breakdown.AGE_BAND,
+    Breakdown.SEX,
+    Breakdown.ETHNIC_GROUP,
+    Breakdown.IMD_QUINTILE,
+)
+
+
+def _base_row(
+    indicator: Indicator, key: CellKey, areas: dict[int, str], now: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "indicator_id": indicator.id,
+        "period_type": key.granularity,
+        "period_start": key.period_start,
+        "area": CITY if key.hub_id is None else areas[key.hub_id],
+        "hub_id": key.hub_id,
+        "breakdown": key.breakdown.value,
+        "breakdown_value": key.value,
+        "numerator": None,
+        "numerator_suppressed": False,
+        "denominator": None,
+        "denominator_suppressed": False,
+        "value": None,
+        "value_suppressed": False,
+        "ci_low": None,
+        "ci_high": None,
+        "computed_at": now,
+    }
+
+
+def _set_counts(
+    row: dict[str, Any], shown: dict[Measured, int | None], key: CellKey, measures: tuple[str, ...]
+) -> None:
+    for m in measures:
+        row[m] = shown[(m, key)]
+        row[f"{m}_suppressed"] = shown[(m, key)] is None
+
+
+def _set_denominator(row: dict[str, Any], population: int | None) -> None:
+    if population is not None:
+        row["denominator"] = round_count(population)
+        row["denominator_suppressed"] = row["denominator"] is None
+
+
+def _share(row: dict[str, Any]) -> None:
+    row["value"] = percentage(row["numerator"], row["denominator"])
+    row["value_suppressed"] = row["numerator_suppressed"] or row["denominator_suppressed"]
+
+
+def _median(row: dict[str, Any], cell: RawCell) -> None:
+    if average_allowed(cell.values):
+        row["value"] = cell.median
+    else:
+        row["value_suppressed"] = cell.values > 0
+
+
+def _count(row: dict[str, Any]) -> None:
+    row["value"] = None if row["numerator"] is None else float(row["numerator"])
+    row["value_suppressed"] = row["numerator_suppressed"]
+
+
+def _population_rate(row: dict[str, Any], per: int) -> None:
+    if row["numerator"] is None or row["denominator"] is None:
+        row["value_suppressed"] = row["numerator_suppressed"] or row["denominator_suppressed"]
+    elif row["denominator"]:
+        row["value"] = round(per * row["numerator"] / row["denominator"], 2)
+
+
+def _ratio(row: dict[str, Any], others: int | None, other_population: int | None) -> None:
+    """The group's rate against everyone else's, from the rounded counts only."""
+    a, population = row["numerator"], row["denominator"]
+    if None in (a, population, others, other_population):
+        row["value_suppressed"] = True
+    elif a == 0:
+        row["value"] = 0.0
+    else:
+        ratio = stats.rate_ratio(a, population, others, other_population)  # type: ignore[arg-type]
+        if ratio is not None:
+            row["value"], row["ci_low"], row["ci_high"] = ratio.ratio, ratio.low, ratio.high
+
+
+class RowBuilder:
+    """Builds the stored rows of one indicator from its true cells and protected counts."""
+
+    def __init__(
+        self,
+        indicator: Indicator,
+        cells: dict[CellKey, RawCell],
+        populations: Populations,
+        now: dt.datetime,
+    ) -> None:
+        self.indicator = indicator
+        self.cells = cells
+        self.populations = populations
+        self.now = now
+        self.shown = protected_counts(indicator, cells)
+        self.measures = MEASURES[type(indicator.recipe)]
+        self._compared_totals: dict[tuple[Any, ...], int] = defaultdict(int)
+        if isinstance(indicator.recipe, RateRatio):
+            self._sum_compared(indicator.recipe.by)
+
+    def _sum_compared(self, by: Breakdown) -> None:
+        # People in compared groups per period and area, summed once (not per cell).
+        for key, cell in self.cells.items():
+            if key.breakdown == by and key.value in self.populations.comparable(key.hub_id, by):
+                self._compared_totals[(key.granularity, key.period_start, key.hub_id)] += (
+                    cell.numerator
+                )
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [self.row(key, cell) for key, cell in self.cells.items()]
+
+    def row(self, key: CellKey, cell: RawCell) -> dict[str, Any]:
+        row = _base_row(self.indicator, key, self.populations.areas, self.now)
+        _set_counts(row, self.shown, key, self.measures)
+        recipe = self.indicator.recipe
+        if isinstance(recipe, Share | Rolling):
+            _share(row)
+        elif isinstance(recipe, Median):
+            _median(row, cell)
+        elif isinstance(recipe, Count):
+            _count(row)
+        elif isinstance(recipe, PopulationRate):
+            bands = recipe.age_bands
+            _set_denominator(row, self.populations.of(key.hub_id, key.breakdown, key.value, bands))
+            _population_rate(row, recipe.per)
+        elif isinstance(recipe, RateRatio):
+            self._ratio_row(row, key, cell, recipe)
+        return row
+
+    def _ratio_row(
+        self, row: dict[str, Any], key: CellKey, cell: RawCell, recipe: RateRatio
+    ) -> None:
+        compared = self.populations.comparable(key.hub_id, recipe.by)
+        if key.breakdown == Breakdown.TOTAL:
+            _set_denominator(row, sum(compared.values()) if compared else None)
+            return
+        if key.value not in compared:
+            return  # ethnicity not stated or not known: counted, never compared
+        _set_denominator(row, compared[key.value])
+        everyone = self._compared_totals[(key.granularity, key.period_start, key.hub_id)]
+        others = round_count(everyone - cell.numerator)
+        other_population = round_count(sum(compared.values()) - compared[key.value])
+        _ratio(row, others, other_population)
+
+
+# --- The refresh ---------------------------------------------------------------------------
+
+
+def _lock(session: Session) -> None:
+    """Two refreshes at once (the nightly job and an analyst's button) take turns."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(REFRESH_LOCK_ID)))
+
+
+def compute_rows(
+    session: Session,
+    now: dt.datetime,
+    population: Population,
+    indicators: Iterable[Indicator] = INDICATORS,
+) -> list[dict[str, Any]]:
+    """Every indicator's suppressed rows, computed from the activity store as it is now."""
+    first = first_event_date(session)
+    if first is None:
+        return []
+    until = now.date()
+    populations = Populations(population, hub_areas(session))
+    rows: list[dict[str, Any]] = []
+    for indicator in indicators:
+        cells = compute(session, indicator, first, until)
+        rows += RowBuilder(indicator, cells, populations, now).rows()
+    return rows
+
+
+def refresh(
+    session: Session,
+    now: dt.datetime,
+    population: Population | None = None,
+    indicators: Iterable[Indicator] = INDICATORS,
+) -> int:
+    """Recompute every strategy indicator and replace the stored values (flushes, never
+    commits): the nightly job and the on-demand refresh both call this."""
+    _lock(session)
+    rows = compute_rows(session, now, population or configured_population(), indicators)
+    table = IndicatorValue.__table__
+    session.execute(table.delete())
+    if rows:
+        # Core executemany: one statement for every row, not the ORM's per-row bookkeeping.
+        session.execute(table.insert(), rows)
+    session.flush()
+    return len(rows)
