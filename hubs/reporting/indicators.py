@@ -290,6 +290,17 @@ INDICATORS: tuple[Indicator, ...] = (
         recipe=Count((A.FRIENDS_AND_FAMILY,)),
         unit=Unit.COUNT,
     ),
+    Indicator(
+        id="i_statements",
+        title='"I statement" feedback',
+        priority=Priority.PEOPLES_VOICE,
+        numerator='Friends and family test answers that came with an "I statement"',
+        denominator="None: a count",
+        definition="How many people told the hub, in their own words, what their care meant "
+        "to them. Only the count leaves the hub; the words stay with its managers.",
+        recipe=Count((A.I_STATEMENT,)),
+        unit=Unit.COUNT,
+    ),
 )
 
 BY_ID: dict[str, Indicator] = {indicator.id: indicator for indicator in INDICATORS}

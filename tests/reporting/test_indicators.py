@@ -179,6 +179,15 @@ def test_friends_and_family_positive_share_counts_very_good_and_good(events):
     assert value("fft_responses").value == 20
 
 
+def test_i_statements_are_counted_and_suppressed_like_any_count(events):
+    events.add(A.I_STATEMENT, JAN, times=12)
+    events.add(A.FRIENDS_AND_FAMILY, JAN, value=1, times=30)
+    events.save()
+    run_refresh()
+    assert value("i_statements").value == 10  # 12 rounds to the nearest 5
+    assert value("fft_responses").value == 30
+
+
 def test_older_peoples_access_is_people_aged_65_and_over_per_thousand_of_that_population(
     hubs, events
 ):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from hubs.core.audit import AuditEvent
 from hubs.core.types import today
 from hubs.reporting.indicator_models import IndicatorValue
+from hubs.reporting.indicators import INDICATORS
 from hubs.reporting.models import ActivityType as A
 from tests.conftest import csrf_token
 from tests.reporting.conftest import Events
@@ -67,7 +68,7 @@ def test_empty_dashboard_explains_how_values_appear(login_as, world):
 def test_analyst_dashboard_shows_each_indicator_with_chart_table_and_rag(db, login_as, world):
     _activity(world, db)
     html = _html(login_as(world.users["analyst"]), "/reporting/")
-    assert html.count('class="nhsuk-card app-indicator-card"') == 15
+    assert html.count('class="nhsuk-card app-indicator-card"') == len(INDICATORS)
     card = html[html.index('id="card-eip_two_weeks"') :]
     card = card[: card.index('<div class="nhsuk-card app-indicator-card"', 10)]
     assert "<svg" in card and 'role="img"' in card
