@@ -55,7 +55,6 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("My safety plan", "portal.safety_plan"),
         ("My scores", "portal.my_scores"),
         ("My referrals", "portal.my_referrals"),
-        ("Give feedback", "portal.feedback"),
         ("Moving on", "portal.my_moving_on"),
     ],
 }

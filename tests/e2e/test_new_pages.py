@@ -52,7 +52,8 @@ def test_person_sees_their_move_between_services_and_can_give_feedback(page: Pag
     page.set_viewport_size({"width": 320, "height": 800})
     assert horizontal_overflow(page) == 0
     page.set_viewport_size({"width": 1280, "height": 900})
-    follow_nav(page, "Give feedback")
+    follow_nav(page, "My record")
+    page.get_by_role("link", name=re.compile("how your experience")).click()
     check_page(page, "person-feedback")
     page.get_by_role("button", name=re.compile("Send|Submit|Give")).click()
     expect(page).to_have_title(re.compile(r"^Error: "))
