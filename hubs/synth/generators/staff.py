@@ -62,19 +62,29 @@ def password_hash(seed: int) -> str:
     ).decode()
 
 
+# Every hub, however small, has someone in each of these roles.
+ESSENTIAL = (
+    "team_manager",
+    "administrator",
+    "mental_health_nurse",
+    "wellbeing_connector",
+    "mental_health_practitioner",
+)
+
+
 def team_roles(size: int) -> list[str]:
-    """`size` roles shaped like TEAM_SHAPE (largest remainder; every role once if it fits)."""
+    """`size` roles: one of each essential role, the rest shaped like TEAM_SHAPE."""
+    counts = dict.fromkeys((role for role, _ in TEAM_SHAPE), 0)
+    for role in ESSENTIAL[:size]:
+        counts[role] += 1
+    rest = max(0, size - len(ESSENTIAL))
     total = sum(n for _, n in TEAM_SHAPE)
-    shares = [(role, n * size / total) for role, n in TEAM_SHAPE]
-    counts = {role: int(share) for role, share in shares}
-    left = size - sum(counts.values())
+    shares = [(role, n * rest / total) for role, n in TEAM_SHAPE]
+    for role, share in shares:
+        counts[role] += int(share)
+    left = rest - sum(int(share) for _, share in shares)
     for role, _ in sorted(shares, key=lambda s: -(s[1] - int(s[1])))[:left]:
         counts[role] += 1
-    for role, _ in TEAM_SHAPE[:size]:  # small teams still need the first roles
-        if counts[role] == 0:
-            donor = max(counts, key=counts.__getitem__)
-            counts[donor] -= 1
-            counts[role] += 1
     return [role for role, _ in TEAM_SHAPE for _ in range(counts[role])]
 
 
