@@ -37,8 +37,17 @@ def session_cookie(app: Flask, user_id: int) -> tuple[str, str]:
     return app.config["SESSION_COOKIE_NAME"], value
 
 
+class IsolatedClient(FlaskClient):
+    """Each request in its own application context, as on a server: inside an open app
+    context Flask would reuse it, and `g` (the loaded user) would leak between clients."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def signed_in_client(app: Flask, user_id: int) -> FlaskClient:
-    client = app.test_client()
+    client = IsolatedClient(app, app.response_class, use_cookies=True)
     name, value = session_cookie(app, user_id)
     client.set_cookie(name, value)
     return client

@@ -36,7 +36,7 @@ def _memory_gib() -> float | None:
 def _version(*args: str) -> str | None:
     if not shutil.which(args[0]):
         return None
-    out = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+    out = subprocess.run(args, capture_output=True, text=True, check=False)
     return (
         (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr) else None
     )

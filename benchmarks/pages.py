@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-
 
 Floor = Callable[[sa.Connection], object]
 
@@ -194,9 +193,9 @@ def referral(conn: sa.Connection) -> Case:
     hub = _busiest_hub(conn)
     referral_id, person_id = conn.execute(
         sa.text(
-            f"SELECT r.id, r.person_id FROM referrals r WHERE r.hub_id = :hub AND r.{OPEN_REFERRAL} "
-            "ORDER BY (SELECT count(*) FROM referrals o WHERE o.person_id = r.person_id) DESC, r.id "
-            "LIMIT 1"
+            "SELECT r.id, r.person_id FROM referrals r "
+            f"WHERE r.hub_id = :hub AND r.{OPEN_REFERRAL} ORDER BY "
+            "(SELECT count(*) FROM referrals o WHERE o.person_id = r.person_id) DESC, r.id LIMIT 1"
         ),
         {"hub": hub},
     ).one()

@@ -12,7 +12,7 @@ import flask_migrate
 from flask import Flask
 
 from hubs import create_app
-from hubs.config import TestingConfig
+from hubs.config import Config, TestingConfig
 from hubs.extensions import db
 
 
@@ -21,6 +21,8 @@ def sqlite_app(path: Path) -> Flask:
 
     class FileConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
+        # As deployed: a signed-in request records "last seen" at most every 30 seconds.
+        SESSION_TOUCH_INTERVAL = Config.SESSION_TOUCH_INTERVAL
 
     return create_app(FileConfig)
 

@@ -8,6 +8,7 @@ with the caseload (tests/caseloads/test_query_counts.py holds it constant).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -28,6 +29,7 @@ from hubs.support.forms import QuickContactForm
 bp = Blueprint("caseloads", __name__, url_prefix="/caseloads")
 
 Page = Response | tuple[str, int] | str
+PAGE_SIZE = 25  # people per page of a caseload
 
 
 def _actor() -> User:
@@ -46,6 +48,22 @@ def _flag_arg() -> Flag | None:
         return None
 
 
+@dataclass(frozen=True)
+class EntryPage:
+    """One page of a caseload's rows: the whole caseload is read and sorted (most to act on
+    first needs every person's facts), but only a page is rendered."""
+
+    items: list[queries.CaseloadEntry]
+    page: int
+    pages: int
+
+
+def _page_of(entries: list[queries.CaseloadEntry]) -> EntryPage:
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    return EntryPage(entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages)
+
+
 def _render_caseload(caseload: queries.Caseload, *, is_own: bool) -> str:
     flag = _flag_arg()
     entries = caseload.flagged(flag) if flag else caseload.entries
@@ -53,6 +71,7 @@ def _render_caseload(caseload: queries.Caseload, *, is_own: bool) -> str:
         "caseloads/worker.html",
         caseload=caseload,
         entries=entries,
+        paged=_page_of(entries),
         flag=flag,
         flags=Flag,
         is_own=is_own,

@@ -165,8 +165,9 @@ class Referral(Base):
 
     __mapper_args__ = {"version_id_col": lock_version}
     __table_args__ = (
-        # The triage queue and a hub's waiting list: open referrals of one hub.
-        sa.Index("ix_referrals_hub_id_status", "hub_id", "status"),
+        # The triage queue and a hub's waiting list: open referrals of one hub; and the people
+        # referred to a hub (who its staff may see), from the index alone.
+        sa.Index("ix_referrals_hub_id_status", "hub_id", "status", "person_id"),
         sa.CheckConstraint(
             "status != 'signposted' OR (signposted_service_id IS NOT NULL"
             " AND handover_note IS NOT NULL AND destination_confirmed_on IS NOT NULL)",

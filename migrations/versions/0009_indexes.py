@@ -72,7 +72,9 @@ def upgrade():
         )
 
     with op.batch_alter_table("referrals", schema=None) as batch_op:
-        batch_op.create_index("ix_referrals_hub_id_status", ["hub_id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_referrals_hub_id_status", ["hub_id", "status", "person_id"], unique=False
+        )
 
     with op.batch_alter_table("safety_plans", schema=None) as batch_op:
         batch_op.create_index(
