@@ -110,6 +110,9 @@ def _tune_engine(engine: sa.Engine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA mmap_size=268435456")  # 256 MiB, shared through the OS
             cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB per connection
+            # Each request writes (its audit row), so server processes queue for SQLite's one
+            # writer; under load a request can wait longer than the driver's 5 seconds.
+            cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -181,3 +181,24 @@ def test_generators_run_after_the_ones_they_need():
     for gen in ordered():
         for needed in gen.after:
             assert names.index(needed) < names.index(gen.name)
+
+
+def test_the_region_shape_adds_fictional_lcps_with_hubs_teams_and_practices(template_db, tmp_path):
+    import dataclasses
+
+    from hubs.synth.scales import REGION
+
+    # Region's 190 hubs with few people, to exercise the extra-LCP path quickly.
+    tiny_region = dataclasses.replace(
+        REGION, staff=190 * 7, people=600, referrals=900, contacts=6_000, care_plan_versions=400
+    )
+    with fresh_database(template_db, tmp_path / "region.db"):
+        report = run_synth(db.engine, tiny_region, seed=5, as_of=AS_OF)
+        assert _scalar("SELECT count(*) FROM hubs") == 190
+        assert _scalar("SELECT count(*) FROM services WHERE kind = 'hub_team'") == 190
+        assert _scalar("SELECT count(DISTINCT lcp_id) FROM gp_practices") == 190
+        assert (
+            _scalar("SELECT count(DISTINCT hub_id) FROM hub_memberships WHERE kind = 'manager'")
+            == 190
+        )
+        assert report.rows["people"] == 600
