@@ -19,6 +19,7 @@ from hubs.caseloads import forms, overview, queries, services
 from hubs.caseloads.rules import Flag, Weighting, weighting_from
 from hubs.core import audit
 from hubs.core.errors import ValidationError
+from hubs.core.paging import Paged, page_arg
 from hubs.core.types import today
 from hubs.extensions import db
 from hubs.referrals.forms import options
@@ -119,7 +120,11 @@ def hub(hub_id: int) -> str:
     found = queries.get_managed_hub(db.session, actor, hub_id)
     view = overview.hub_overview(db.session, found, weighting(), today())
     audit.record("caseload.hub_view", actor=actor, record_type="hub", record_id=found.id)
-    page = render_template("caseloads/hub.html", view=view)
+    # A hub team is 80 or more: its workers are shown a page at a time, heaviest first.
+    number = page_arg()
+    start = (number - 1) * PAGE_SIZE
+    workers = Paged(view.workers[start : start + PAGE_SIZE], len(view.workers), number, PAGE_SIZE)
+    page = render_template("caseloads/hub.html", view=view, workers=workers)
     db.session.commit()
     return page
 

@@ -47,6 +47,12 @@ def small(template_db: Path, tmp_path_factory: pytest.TempPathFactory):  # type:
         yield app, report
 
 
+def _newest_after(last_id: int) -> object:
+    with db.engine.connect() as conn:
+        query = sa.text("SELECT max(received_on) FROM referrals WHERE id > :id")
+        return conn.execute(query, {"id": last_id}).scalar()
+
+
 def _scalar(sql: str) -> object:
     with db.engine.connect() as conn:
         return conn.exec_driver_sql(sql).scalar()
@@ -202,3 +208,25 @@ def test_the_region_shape_adds_fictional_lcps_with_hubs_teams_and_practices(temp
             == 190
         )
         assert report.rows["people"] == 600
+
+
+def test_appending_older_history_reuses_hubs_and_staff_and_closes_what_it_adds(
+    template_db, tmp_path
+):
+    with fresh_database(template_db, tmp_path / "grow.db"):
+        run_synth(db.engine, SMALL, seed=1, as_of=AS_OF)
+        before = {
+            "hubs": _scalar("SELECT count(*) FROM hubs"),
+            "referrals": _scalar("SELECT count(*) FROM referrals"),
+        }
+        before["staff"] = _scalar("SELECT count(*) FROM users WHERE kind = 'staff'")
+        open_before = _scalar("SELECT count(*) FROM referrals WHERE closed_on IS NULL")
+        report = run_synth(db.engine, SMALL, seed=2, as_of=AS_OF, append=True, years_back=6)
+        assert report.rows["referrals"] == SMALL.referrals
+        assert _scalar("SELECT count(*) FROM referrals") == 2 * before["referrals"]
+        assert _scalar("SELECT count(*) FROM hubs") == before["hubs"]
+        # Only portal accounts are new sign-ins: the staff are the first run's.
+        assert _scalar("SELECT count(*) FROM users WHERE kind = 'staff'") == before["staff"]
+        assert _scalar("SELECT count(*) FROM referrals WHERE closed_on IS NULL") == open_before
+        # Six years back from 1 June 2026: the added history ends by June 2020.
+        assert str(_newest_after(before["referrals"])) < "2020-06-02"
