@@ -292,14 +292,10 @@ def last_contacts(c: sa.Connection, people: list[int]) -> None:
 def plan_reviews(c: sa.Connection, people: list[int]) -> None:
     rows(
         c,
-        "SELECT person_id, agreed_at, review_due_on FROM care_plans WHERE person_id IN :ids "
-        "AND status IN ('agreed', 'under_review')",
-        ids=people,
-    )
-    rows(
-        c,
-        "SELECT person_id, review_due_on FROM safety_plans WHERE person_id IN :ids "
-        "AND status IN ('agreed', 'under_review')",
+        "SELECT 'care', person_id, agreed_at, review_due_on FROM care_plans "
+        "WHERE person_id IN :ids AND status IN ('agreed', 'under_review') UNION ALL "
+        "SELECT 'safety', person_id, agreed_at, review_due_on FROM safety_plans "
+        "WHERE person_id IN :ids AND status IN ('agreed', 'under_review')",
         ids=people,
     )
 
@@ -332,9 +328,11 @@ def today() -> dt.date:
 
 @page("hub_view", "Manager's hub view (the hub with most open episodes)")
 def hub_view(conn: sa.Connection) -> Case:
+    # A hub with a waiting list too, so every part of the page has rows at every scale.
     hub = _one(
         conn,
-        f"SELECT hub_id FROM episodes WHERE {OPEN_EPISODE} GROUP BY hub_id "
+        f"SELECT hub_id FROM episodes WHERE {OPEN_EPISODE} AND hub_id IN "
+        f"(SELECT hub_id FROM referrals WHERE {OPEN_REFERRAL}) GROUP BY hub_id "
         "ORDER BY count(*) DESC, hub_id LIMIT 1",
     )
 
