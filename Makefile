@@ -17,11 +17,11 @@ VENDOR_STAMP := $(VENDOR)/.hubs-copied
 NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
 SWAGGER_DIST := node_modules/swagger-ui-dist
 
-.PHONY: help venv assets run test lint format bench clean
+.PHONY: help venv assets run test lint format bench bench-smoke clean
 
 help: ## List the targets
 	@echo "Hubs make targets:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 venv: $(VENV_STAMP) ## Create .venv and install the app with its dev tools
 
@@ -86,13 +86,12 @@ format: venv ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: venv ## Run the benchmarks (benchmarks/), if there are any
-	@if [ -d benchmarks ]; then \
-		$(BIN)/pytest benchmarks -q; \
-	else \
-		echo "No benchmarks yet (benchmarks/ does not exist)."; \
-	fi
+bench: venv ## Benchmarks at city scale, SQLite then PostgreSQL (~40 min): benchmarks/results/
+	bash scripts/bench.sh
+
+bench-smoke: venv ## Statements per main page on small and double-small data (in make test)
+	$(BIN)/pytest tests/bench -q -o addopts="" -p no:cacheprovider
 
 clean: ## Remove .venv, node_modules, vendored assets and local SQLite databases
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
-	rm -f instance/*.db
+	rm -f instance/*.db instance/*.db-wal instance/*.db-shm

@@ -90,15 +90,30 @@ def _migrations_dir():  # type: ignore[no-untyped-def]
 
 
 def _tune_engine(engine: sa.Engine) -> None:
-    """SQLite: enforce foreign keys and let SQLAlchemy manage transactions (savepoints work)."""
+    """SQLite: enforce foreign keys and let SQLAlchemy manage transactions (savepoints work).
+
+    A database file runs in WAL mode with synchronous=NORMAL, SQLite's advice for web
+    servers: a commit no longer waits for an fsync (which cost every page about 10 ms, most of
+    its time on the benchmark machine); a crash of the application loses nothing, a power cut
+    may lose the last transactions. Production runs on PostgreSQL. Reads go through a memory
+    map and a larger page cache, so a city's hub view does not re-read pages from the OS."""
     if engine.dialect.name != "sqlite":
         return
+    on_file = engine.url.database not in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        if on_file:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA mmap_size=268435456")  # 256 MiB, shared through the OS
+            cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB per connection
+            # Each request writes (its audit row), so server processes queue for SQLite's one
+            # writer; under load a request can wait longer than the driver's 5 seconds.
+            cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -65,6 +65,14 @@ def _register_reporting_commands() -> None:
 _register_reporting_commands()
 
 
+def _synth_command() -> click.Command:
+    from hubs.synth.cli import synth_command
+
+    return synth_command
+
+
+hubs_cli.add_command(_synth_command())
+
 token_cli = AppGroup("token", help="API tokens for system integrations.")
 hubs_cli.add_command(token_cli)
 

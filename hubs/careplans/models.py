@@ -128,6 +128,10 @@ class CarePlan(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": revision}
     __table_args__ = (
         sa.UniqueConstraint("episode_id", "version"),
+        # Review dates of many people's current plans (caseloads), from the index alone.
+        sa.Index(
+            "ix_care_plans_person_id_status", "person_id", "status", "agreed_at", "review_due_on"
+        ),
         sa.CheckConstraint(
             "status = 'draft' OR (agreed_at IS NOT NULL AND agreement_method IS NOT NULL)",
             name="agreed_has_agreement",
@@ -223,6 +227,13 @@ class SafetyPlan(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": revision}
     __table_args__ = (
         sa.UniqueConstraint("person_id", "version"),
+        sa.Index(
+            "ix_safety_plans_person_id_status",
+            "person_id",
+            "status",
+            "agreed_at",
+            "review_due_on",
+        ),
         sa.CheckConstraint(
             "status = 'draft' OR (agreed_at IS NOT NULL AND agreement_method IS NOT NULL)",
             name="agreed_has_agreement",

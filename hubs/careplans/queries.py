@@ -46,27 +46,34 @@ CURRENT = ("agreed", "under_review")
 def plan_reviews(
     session: Session, person_ids: Iterable[int], today: dt.date | None = None
 ) -> dict[int, PersonPlanReviews]:
-    """Review state of each person's current agreed care plan and safety plan (two queries)."""
+    """Review state of each person's current agreed care plan and safety plan (one query:
+    caseloads and the hub view read it for hundreds of people on every page)."""
     from hubs.careplans import versions
     from hubs.careplans.models import CarePlan, SafetyPlan
 
     ids = list(person_ids)
     day = today or utc_today()
+    plans = sa.union_all(
+        sa.select(
+            sa.literal("care").label("plan"),
+            CarePlan.person_id,
+            CarePlan.agreed_at,
+            CarePlan.review_due_on,
+        ).where(CarePlan.person_id.in_(ids), CarePlan.status.in_(CURRENT)),
+        sa.select(
+            sa.literal("safety").label("plan"),
+            SafetyPlan.person_id,
+            SafetyPlan.agreed_at,
+            SafetyPlan.review_due_on,
+        ).where(SafetyPlan.person_id.in_(ids), SafetyPlan.status.in_(CURRENT)),
+    ).subquery()
+    rows = session.execute(sa.select(plans).order_by(plans.c.plan, plans.c.agreed_at))
     care: dict[int, PlanReview] = {}
-    rows = session.execute(
-        sa.select(CarePlan.person_id, CarePlan.agreed_at, CarePlan.review_due_on)
-        .where(CarePlan.person_id.in_(ids), CarePlan.status.in_(CURRENT))
-        .order_by(CarePlan.agreed_at)
-    )
-    for person_id, agreed_at, due in rows:  # the latest agreed plan wins
-        care[person_id] = versions.care_plan_review(agreed_at.date(), due, day)
     safety: dict[int, PlanReview] = {}
-    rows = session.execute(
-        sa.select(SafetyPlan.person_id, SafetyPlan.review_due_on)
-        .where(SafetyPlan.person_id.in_(ids), SafetyPlan.status.in_(CURRENT))
-        .order_by(SafetyPlan.agreed_at)
-    )
-    for person_id, due in rows:
-        safety[person_id] = versions.safety_plan_review(due, day)
+    for plan, person_id, agreed_at, due in rows:  # the latest agreed plan wins
+        if plan == "care":
+            care[person_id] = versions.care_plan_review(agreed_at.date(), due, day)
+        else:
+            safety[person_id] = versions.safety_plan_review(due, day)
     none = PlanReview(ReviewState.NONE)
     return {pid: PersonPlanReviews(care.get(pid, none), safety.get(pid, none)) for pid in ids}

@@ -70,8 +70,7 @@ def overview(safety_person_id: int) -> str:
     draft = safety.current_draft(db.session, person.id) if access.drafts else None
     pending = safety.proposals_for(db.session, person.id, pending_only=True) if access.edit else []
     safety.record_read(db.session, _actor(), person.id, agreed or draft)
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "safetyplans/overview.html",
         person=person,
         agreed=agreed,
@@ -82,6 +81,8 @@ def overview(safety_person_id: int) -> str:
         decision=forms.DecisionForm(),
         labels=safety.TEXT_SECTIONS,
     )
+    db.session.commit()  # after rendering, so the plans shown are not reloaded one by one
+    return page
 
 
 # --- Drafting and agreeing ----------------------------------------------------------------

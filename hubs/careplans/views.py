@@ -77,8 +77,7 @@ def overview(episode_id: int) -> str:
         next((p for p in plans if p.status == PlanStatus.DRAFT), None) if access.drafts else None
     )
     _audit_read(episode, episode.person_id)
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "careplans/overview.html",
         episode=episode,
         agreed=agreed,
@@ -88,6 +87,9 @@ def overview(episode_id: int) -> str:
         confirm=forms.ConfirmForm(),
         date_form=forms.DateForm(),
     )
+    # After rendering: a commit expires the versions listed and each would be reloaded.
+    db.session.commit()
+    return page
 
 
 @bp.post("/episodes/<int:episode_id>/care-plan/draft")

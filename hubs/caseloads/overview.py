@@ -2,19 +2,22 @@
 waiting list with its clocks, people not yet allocated or not seen, and overdue reviews.
 
 Read in a fixed number of statements whatever the size of the hub; long lists show the
-most pressing first, up to `LIST_LIMIT`.
+most pressing first, up to `LIST_LIMIT`. A city hub has hundreds of open episodes: they are
+read as plain rows to count and sort, and only the episodes a list shows are loaded whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from hubs.caseloads.queries import PersonFacts, highest, person_facts
+from hubs.caseloads.queries import ContactAndReviews, contact_and_reviews, highest
 from hubs.caseloads.rules import Weighting, has_gone_without_contact, is_review_overdue
 from hubs.directory.models import Hub
 from hubs.referrals.clocks import ClockState
@@ -49,7 +52,7 @@ class PersonNote:
     """A person on a list of the hub view, with the episode that puts them there."""
 
     episode: Episode
-    facts: PersonFacts
+    facts: ContactAndReviews
     days: int = 0
 
 
@@ -74,15 +77,55 @@ class HubOverview:
         return max((w.weighted for w in self.workers), default=0)
 
 
-def _hub_episodes(session: Session, hub_id: int) -> list[Episode]:
+class OpenEpisode(Protocol):
+    """The columns of an open episode the hub view counts and sorts by."""
+
+    id: int
+    person_id: int
+    status: EpisodeStatus
+    opened_at: dt.datetime
+    lead_worker_id: int
+
+
+def _hub_episodes(session: Session, hub_id: int) -> list[OpenEpisode]:
     return list(
-        session.scalars(
-            sa.select(Episode)
+        session.execute(  # type: ignore[arg-type]
+            sa.select(
+                Episode.id,
+                Episode.person_id,
+                Episode.status,
+                Episode.opened_at,
+                Episode.lead_worker_id,
+            )
             .where(Episode.hub_id == hub_id, Episode.status.in_(OPEN_EPISODE_STATUSES))
-            .options(selectinload(Episode.person), selectinload(Episode.lead_worker))
             .order_by(Episode.opened_at, Episode.id)
         )
     )
+
+
+def _shown(session: Session, lists: dict[str, list]) -> dict[int, Episode]:  # type: ignore[type-arg]
+    """The episodes the lists show, whole, with their person and lead worker (one query)."""
+    # Asked even when the lists are empty, so the page's statements are the same in every hub.
+    ids = {getattr(item, "episode", item).id for items in lists.values() for item in items}
+    found = session.scalars(
+        sa.select(Episode)
+        .where(Episode.id.in_(ids))
+        .options(joinedload(Episode.person), joinedload(Episode.lead_worker))
+    )
+    return {e.id: e for e in found}
+
+
+def _whole(lists: dict[str, list], episodes: dict[int, Episode]) -> dict[str, list]:  # type: ignore[type-arg]
+    """Each list cut to LIST_LIMIT, its rows swapped for the whole episodes."""
+    out: dict[str, list] = {}  # type: ignore[type-arg]
+    for name, items in lists.items():
+        out[name] = [
+            PersonNote(episodes[i.episode.id], i.facts, i.days)
+            if isinstance(i, PersonNote)
+            else episodes[i.id]
+            for i in items
+        ]
+    return out
 
 
 def _team_by_episode(session: Session, hub_id: int) -> dict[int, set[int]]:
@@ -128,7 +171,7 @@ def _members(session: Session, hub_id: int) -> list[User]:
 
 
 def worker_loads(
-    episodes: list[Episode],
+    episodes: Sequence[OpenEpisode],
     team: dict[int, set[int]],
     severities: dict[int, list[Severity]],
     members: list[User],
@@ -160,9 +203,9 @@ def _waiting(session: Session, hub_id: int, today: dt.date) -> list[Waiting]:
             sa.select(Referral)
             .where(Referral.hub_id == hub_id, Referral.status.in_(OPEN_REFERRAL_STATUSES))
             .options(
-                selectinload(Referral.person),
+                joinedload(Referral.person),
+                joinedload(Referral.service),
                 selectinload(Referral.needs),
-                selectinload(Referral.service),
             )
         )
     )
@@ -172,8 +215,8 @@ def _waiting(session: Session, hub_id: int, today: dt.date) -> list[Waiting]:
 
 
 def _lists(
-    episodes: list[Episode],
-    facts: dict[int, PersonFacts],
+    episodes: Sequence[OpenEpisode],
+    facts: dict[int, ContactAndReviews],
     active_member_ids: set[int],
     today: dt.date,
 ) -> dict[str, list]:  # type: ignore[type-arg]
@@ -186,16 +229,16 @@ def _lists(
         if episode.lead_worker_id not in active_member_ids:
             lists["lead_unavailable"].append(episode)
         if episode.status == EpisodeStatus.PLANNED and person_facts_.last_contact_on is None:
-            note = PersonNote(episode, person_facts_, (today - opened).days)
+            note = PersonNote(episode, person_facts_, (today - opened).days)  # type: ignore[arg-type]
             lists["awaiting_first_contact"].append(note)
         last = person_facts_.last_contact_on
         if episode.person_id not in seen_contact and has_gone_without_contact(last, opened, today):
             seen_contact.add(episode.person_id)
             days = (today - (last or opened)).days
-            lists["no_recent_contact"].append(PersonNote(episode, person_facts_, days))
+            lists["no_recent_contact"].append(PersonNote(episode, person_facts_, days))  # type: ignore[arg-type]
         if episode.person_id not in seen_review and is_review_overdue(person_facts_.plans):
             seen_review.add(episode.person_id)
-            lists["reviews_overdue"].append(PersonNote(episode, person_facts_))
+            lists["reviews_overdue"].append(PersonNote(episode, person_facts_))  # type: ignore[arg-type]
     lists["awaiting_first_contact"].sort(key=lambda n: -n.days)
     lists["no_recent_contact"].sort(key=lambda n: -n.days)
     return lists
@@ -205,7 +248,7 @@ def hub_overview(session: Session, hub: Hub, weighting: Weighting, today: dt.dat
     """Everything the hub's manager watches, for one hub."""
     episodes = _hub_episodes(session, hub.id)
     members = _members(session, hub.id)
-    facts = person_facts(session, (e.person_id for e in episodes), today)
+    facts = contact_and_reviews(session, (e.person_id for e in episodes), today)
     loads = worker_loads(
         episodes,
         _team_by_episode(session, hub.id),
@@ -215,6 +258,9 @@ def hub_overview(session: Session, hub: Hub, weighting: Weighting, today: dt.dat
     )
     waiting = _waiting(session, hub.id, today)
     lists = _lists(episodes, facts, {m.id for m in members}, today)
+    totals = {name: len(items) for name, items in lists.items()}
+    cut = {name: items[:LIST_LIMIT] for name, items in lists.items()}
+    shown = _whole(cut, _shown(session, cut))
     states = [w.clocks.headline.state for w in waiting]
     return HubOverview(
         hub=hub,
@@ -224,10 +270,10 @@ def hub_overview(session: Session, hub: Hub, weighting: Weighting, today: dt.dat
         waiting_total=len(waiting),
         breached_total=states.count(ClockState.BREACHED),
         due_soon_total=states.count(ClockState.DUE_SOON),
-        lead_unavailable=lists["lead_unavailable"][:LIST_LIMIT],
-        awaiting_first_contact=lists["awaiting_first_contact"][:LIST_LIMIT],
-        no_recent_contact=lists["no_recent_contact"][:LIST_LIMIT],
-        no_recent_contact_total=len(lists["no_recent_contact"]),
-        reviews_overdue=lists["reviews_overdue"][:LIST_LIMIT],
-        reviews_overdue_total=len(lists["reviews_overdue"]),
+        lead_unavailable=shown.get("lead_unavailable", []),
+        awaiting_first_contact=shown.get("awaiting_first_contact", []),
+        no_recent_contact=shown.get("no_recent_contact", []),
+        no_recent_contact_total=totals.get("no_recent_contact", 0),
+        reviews_overdue=shown.get("reviews_overdue", []),
+        reviews_overdue_total=totals.get("reviews_overdue", 0),
     )

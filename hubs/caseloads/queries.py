@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from hubs.careplans.queries import PersonPlanReviews, plan_reviews
 from hubs.caseloads.rules import Flag, Weighting, flags_for
@@ -93,6 +93,25 @@ def person_facts(
     }
 
 
+@dataclass(frozen=True)
+class ContactAndReviews:
+    """What the hub view needs of each person: when last reached, and their plan reviews."""
+
+    last_contact_on: dt.date | None
+    plans: PersonPlanReviews
+
+
+def contact_and_reviews(
+    session: Session, person_ids: Iterable[int], today: dt.date
+) -> dict[int, ContactAndReviews]:
+    """The two facts the hub view lists people by, for a whole hub in three queries."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    last, plans = _last_contacts(session, ids), plan_reviews(session, ids, today)
+    return {pid: ContactAndReviews(last.get(pid), plans[pid]) for pid in ids}
+
+
 # --- A worker's caseload ------------------------------------------------------------------
 
 
@@ -135,10 +154,11 @@ def _worker_episodes(
         query = query.where(Episode.hub_id.in_(hub_ids))
     return list(
         session.scalars(
+            # Many-to-one rows joined in the same statement; needs in one more.
             query.options(
-                selectinload(Episode.person),
-                selectinload(Episode.referral).selectinload(Referral.needs),
-                selectinload(Episode.referral).selectinload(Referral.service),
+                joinedload(Episode.person),
+                joinedload(Episode.referral).joinedload(Referral.service),
+                joinedload(Episode.referral).selectinload(Referral.needs),
             ).order_by(Episode.opened_at, Episode.id)
         )
     )

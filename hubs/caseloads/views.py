@@ -8,6 +8,7 @@ with the caseload (tests/caseloads/test_query_counts.py holds it constant).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from hubs.caseloads import forms, overview, queries, services
 from hubs.caseloads.rules import Flag, Weighting, weighting_from
 from hubs.core import audit
 from hubs.core.errors import ValidationError
+from hubs.core.paging import Paged, page_arg
 from hubs.core.types import today
 from hubs.extensions import db
 from hubs.referrals.forms import options
@@ -28,6 +30,7 @@ from hubs.support.forms import QuickContactForm
 bp = Blueprint("caseloads", __name__, url_prefix="/caseloads")
 
 Page = Response | tuple[str, int] | str
+PAGE_SIZE = 25  # people per page of a caseload
 
 
 def _actor() -> User:
@@ -46,6 +49,22 @@ def _flag_arg() -> Flag | None:
         return None
 
 
+@dataclass(frozen=True)
+class EntryPage:
+    """One page of a caseload's rows: the whole caseload is read and sorted (most to act on
+    first needs every person's facts), but only a page is rendered."""
+
+    items: list[queries.CaseloadEntry]
+    page: int
+    pages: int
+
+
+def _page_of(entries: list[queries.CaseloadEntry]) -> EntryPage:
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    return EntryPage(entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages)
+
+
 def _render_caseload(caseload: queries.Caseload, *, is_own: bool) -> str:
     flag = _flag_arg()
     entries = caseload.flagged(flag) if flag else caseload.entries
@@ -53,6 +72,7 @@ def _render_caseload(caseload: queries.Caseload, *, is_own: bool) -> str:
         "caseloads/worker.html",
         caseload=caseload,
         entries=entries,
+        paged=_page_of(entries),
         flag=flag,
         flags=Flag,
         is_own=is_own,
@@ -100,7 +120,11 @@ def hub(hub_id: int) -> str:
     found = queries.get_managed_hub(db.session, actor, hub_id)
     view = overview.hub_overview(db.session, found, weighting(), today())
     audit.record("caseload.hub_view", actor=actor, record_type="hub", record_id=found.id)
-    page = render_template("caseloads/hub.html", view=view)
+    # A hub team is 80 or more: its workers are shown a page at a time, heaviest first.
+    number = page_arg()
+    start = (number - 1) * PAGE_SIZE
+    workers = Paged(view.workers[start : start + PAGE_SIZE], len(view.workers), number, PAGE_SIZE)
+    page = render_template("caseloads/hub.html", view=view, workers=workers)
     db.session.commit()
     return page
 

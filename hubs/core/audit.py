@@ -56,6 +56,9 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
     outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome, "audit_outcome", 10))
 
+    # "Who has looked at my record", newest first, for one person.
+    __table_args__ = (sa.Index("ix_audit_events_person_id_at", "person_id", "at"),)
+
     def __repr__(self) -> str:
         return (
             f"<AuditEvent {self.action} {self.record_type}:{self.record_id} by {self.actor_label}>"

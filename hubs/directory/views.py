@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 
+from hubs.core.paging import page_arg, page_of
 from hubs.directory.models import Hub, Lcp, Service
 from hubs.extensions import db
 
@@ -13,21 +14,25 @@ bp = Blueprint("directory", __name__, url_prefix="/directory")
 
 @bp.get("/hubs")
 def hubs() -> str:
-    rows = db.session.scalars(
+    """A page of hubs (a region has hundreds)."""
+    query = (
         sa.select(Hub)
         .join(Hub.lcp)
         .options(sa.orm.contains_eager(Hub.lcp))
-        .order_by(Lcp.is_demo, Lcp.name)
-    ).all()
-    return render_template("directory/hubs.html", hubs=rows)
+        .order_by(Lcp.is_demo, Lcp.name, Hub.id)
+    )
+    results = page_of(db.session, query, page_arg())
+    return render_template("directory/hubs.html", hubs=results.items, results=results)
 
 
 @bp.get("/services")
 def services() -> str:
-    rows = db.session.scalars(
+    """A page of services and offers."""
+    query = (
         sa.select(Service)
         .where(Service.is_active.is_(True))
         .options(sa.orm.joinedload(Service.organisation))
-        .order_by(Service.kind, Service.name)
-    ).all()
-    return render_template("directory/services.html", services=rows)
+        .order_by(Service.kind, Service.name, Service.id)
+    )
+    results = page_of(db.session, query, page_arg())
+    return render_template("directory/services.html", services=results.items, results=results)

@@ -116,6 +116,8 @@ class Person(Base):
     )
 
     __table_args__ = (
+        # The people list is in name order: a page can stop after 25 without sorting all.
+        sa.Index("ix_people_family_name_given_name", "family_name", "given_name"),
         sa.CheckConstraint(
             "ethnic_category IN (" + ", ".join(f"'{c}'" for c in ETHNIC_CATEGORIES) + ")",
             name="ethnic_category_code",

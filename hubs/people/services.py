@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from nhs_number import is_valid as nhs_number_is_valid
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hubs.core import audit
 from hubs.core.errors import NotFound, ValidationError
@@ -225,7 +225,9 @@ def list_people(
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     items = list(
         session.scalars(
-            query.order_by(Person.family_name, Person.given_name, Person.id)
+            # The list shows each person's practice: read with them, not one query per practice.
+            query.options(joinedload(Person.gp_practice))
+            .order_by(Person.family_name, Person.given_name, Person.id)
             .limit(per_page)
             .offset((page - 1) * per_page)
         )

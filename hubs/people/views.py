@@ -19,8 +19,9 @@ def index() -> str:
     results = services.list_people(
         db.session, current_user._get_current_object(), search=search, page=page
     )
-    db.session.commit()  # the audit row for this read
-    return render_template("people/index.html", results=results, search=search)
+    page_html = render_template("people/index.html", results=results, search=search)
+    db.session.commit()  # the audit row for this read, after rendering (no reload per row)
+    return page_html
 
 
 @bp.get("/<int:person_id>")

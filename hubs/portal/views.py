@@ -87,5 +87,6 @@ def home() -> str:
     actor = current_user._get_current_object()
     person = services.view_person(db.session, actor, own_person_id())
     history = services.access_history(db.session, person.id)
-    db.session.commit()
-    return render_template("portal/home.html", person=person, history=history)
+    page = render_template("portal/home.html", person=person, history=history)
+    db.session.commit()  # after rendering: a commit would expire the history rows shown
+    return page

@@ -6,8 +6,11 @@ see a *person* (a referral to my hub, a care team I am in), registered with peop
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql.elements import ColumnElement
 
 from hubs.core.access import AccessRole
@@ -41,10 +44,15 @@ def referral_scope(user: User) -> ColumnElement[bool]:
     return sa.false()
 
 
-def get_referral_for(session: Session, user: User, referral_id: int) -> Referral:
-    """One referral if the user may see it; otherwise NotFound (never reveal existence)."""
+def get_referral_for(
+    session: Session, user: User, referral_id: int, options: Sequence[ORMOption] = ()
+) -> Referral:
+    """One referral if the user may see it; otherwise NotFound (never reveal existence).
+    `options` eager-load what the caller will show, in the same read."""
     referral = session.scalar(
-        sa.select(Referral).where(Referral.id == referral_id, referral_scope(user))
+        sa.select(Referral)
+        .where(Referral.id == referral_id, referral_scope(user))
+        .options(*options)
     )
     if referral is None:
         raise NotFound("Page not found")

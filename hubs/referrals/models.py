@@ -169,6 +169,9 @@ class Referral(Base):
 
     __mapper_args__ = {"version_id_col": lock_version}
     __table_args__ = (
+        # The triage queue and a hub's waiting list: open referrals of one hub; and the people
+        # referred to a hub (who its staff may see), from the index alone.
+        sa.Index("ix_referrals_hub_id_status", "hub_id", "status", "person_id"),
         sa.CheckConstraint(
             "status != 'signposted' OR (signposted_service_id IS NOT NULL"
             " AND handover_note IS NOT NULL AND destination_confirmed_on IS NOT NULL)",
@@ -202,6 +205,11 @@ class ReferralNeed(Base):
     own_words: Mapped[str] = mapped_column(sa.Text, default="")
 
     referral: Mapped[Referral] = relationship(back_populates="needs")
+
+    # Caseload weighting reads only the severities of many referrals at once.
+    __table_args__ = (
+        sa.Index("ix_referral_needs_referral_id_severity", "referral_id", "severity"),
+    )
 
 
 class ReferralEvent(Base):
@@ -248,6 +256,12 @@ class Episode(Base):
     )
     lead_changes: Mapped[list[LeadWorkerChange]] = relationship(order_by="LeadWorkerChange.id")
 
+    __table_args__ = (
+        # A hub's open episodes (manager's view) and a worker's open episodes (caseload).
+        sa.Index("ix_episodes_hub_id_status", "hub_id", "status"),
+        sa.Index("ix_episodes_lead_worker_id_status", "lead_worker_id", "status"),
+    )
+
 
 class CareTeamMember(Base):
     """A member of staff in a person's care team, with the MDT role they bring."""
@@ -264,7 +278,12 @@ class CareTeamMember(Base):
     episode: Mapped[Episode] = relationship(back_populates="care_team")
     user: Mapped[User] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("episode_id", "user_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("episode_id", "user_id"),
+        # Current members only (left_on IS NULL): a worker's caseload, an episode's team.
+        sa.Index("ix_care_team_members_user_id_left_on", "user_id", "left_on"),
+        sa.Index("ix_care_team_members_episode_id_left_on", "episode_id", "left_on", "user_id"),
+    )
 
 
 class LeadWorkerChange(Base):
@@ -309,3 +328,10 @@ class ClockEvent(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     source_type: Mapped[str | None] = mapped_column(sa.String(40))
     source_id: Mapped[int | None]
+
+    # Clocks for a page of people read only these columns: answered from the index alone.
+    __table_args__ = (
+        sa.Index(
+            "ix_clock_events_person_id_kind", "person_id", "kind", "occurred_on", "referral_id"
+        ),
+    )

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -54,7 +55,16 @@ MILESTONE_FIELDS = {
 }
 
 
-def milestones_in_spell(events: Sequence[ClockEvent], spell: clocks.Spell) -> clocks.Milestones:
+class ClockFact(Protocol):
+    """What a clock reads of a clock event (a row of `ClockEvent` columns, or the model)."""
+
+    person_id: int
+    kind: ClockEventKind
+    occurred_on: dt.date
+    referral_id: int | None
+
+
+def milestones_in_spell(events: Sequence[ClockFact], spell: clocks.Spell) -> clocks.Milestones:
     """The first of each event on or after the spell started (and before it ended)."""
     found: dict[str, dt.date] = {}
     for event in sorted(events, key=lambda e: e.occurred_on):
@@ -68,7 +78,7 @@ def milestones_in_spell(events: Sequence[ClockEvent], spell: clocks.Spell) -> cl
 
 
 def _eip(
-    referral: Referral, events: Sequence[ClockEvent], today: dt.date
+    referral: Referral, events: Sequence[ClockFact], today: dt.date
 ) -> clocks.ClockReading | None:
     if referral.service.kind != ServiceKind.EARLY_INTERVENTION:
         return None
@@ -125,9 +135,13 @@ def clocks_for_many(
     if not person_ids:
         return {}
     spans_by_person = referral_spans(session, person_ids)
-    events_by_person: dict[int, list[ClockEvent]] = defaultdict(list)
-    for event in session.scalars(sa.select(ClockEvent).where(ClockEvent.person_id.in_(person_ids))):
-        events_by_person[event.person_id].append(event)
+    events_by_person: dict[int, list[ClockFact]] = defaultdict(list)
+    # Only the columns the clocks read (answered from their index), not whole rows.
+    facts = sa.select(
+        ClockEvent.person_id, ClockEvent.kind, ClockEvent.occurred_on, ClockEvent.referral_id
+    ).where(ClockEvent.person_id.in_(person_ids))
+    for event in session.execute(facts):
+        events_by_person[event.person_id].append(event)  # type: ignore[arg-type]
     result = {}
     for referral in referrals:
         spans = spans_by_person[referral.person_id] or [

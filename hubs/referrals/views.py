@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from hubs.core import audit
@@ -17,7 +18,16 @@ from hubs.extensions import db
 from hubs.people.access import get_person_for, hub_ids_of
 from hubs.referrals import forms, queries, services
 from hubs.referrals.access import get_episode_for, get_referral_for
-from hubs.referrals.models import NeedDomain, Priority, ReferralSource, Severity
+from hubs.referrals.models import (
+    CareTeamMember,
+    Episode,
+    NeedDomain,
+    Priority,
+    Referral,
+    ReferralEvent,
+    ReferralSource,
+    Severity,
+)
 from hubs.referrals.states import ReferralAction, ReferralStatus, available_actions
 from hubs.staff.models import HubMembership, User
 
@@ -79,9 +89,8 @@ def queue() -> str:
     audit.record(
         "referral.list", actor=_actor(), record_type="referral_list", record_id=f"page-{page}"
     )
-    db.session.commit()
     hubs = db.session.scalars(sa.select(Hub).where(Hub.id.in_(hub_ids_of(_actor())))).all()
-    return render_template(
+    page_html = render_template(
         "referrals/queue.html",
         results=results,
         filters=filters,
@@ -90,6 +99,10 @@ def queue() -> str:
         priorities=Priority,
         needs=NeedDomain,
     )
+    # After rendering: a commit expires every loaded row and the template would reload each
+    # referral one by one (the statement count would grow with the page size).
+    db.session.commit()
+    return page_html
 
 
 # --- Intake -------------------------------------------------------------------------------
@@ -201,9 +214,22 @@ def _received_message(referral: Any) -> str:
 # --- The referral -------------------------------------------------------------------------
 
 
+# Everything the referral page shows, read with the referral (a fixed number of statements).
+DETAIL_OPTIONS = (
+    joinedload(Referral.person),
+    joinedload(Referral.hub),
+    joinedload(Referral.service),
+    joinedload(Referral.signposted_service),
+    joinedload(Referral.episode).joinedload(Episode.lead_worker),
+    joinedload(Referral.episode).selectinload(Episode.care_team).joinedload(CareTeamMember.user),
+    selectinload(Referral.needs),
+    selectinload(Referral.events).joinedload(ReferralEvent.actor),
+)
+
+
 @bp.get("/<int:referral_id>")
 def detail(referral_id: int) -> str:
-    referral = get_referral_for(db.session, _actor(), referral_id)
+    referral = get_referral_for(db.session, _actor(), referral_id, DETAIL_OPTIONS)
     audit.record(
         "referral.view",
         actor=_actor(),
@@ -218,14 +244,15 @@ def detail(referral_id: int) -> str:
         )
     )
     actions = available_actions(referral.status, _actor().access_role) if member else []
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "referrals/detail.html",
         referral=referral,
         clocks=clocks,
         actions=actions,
         ReferralAction=ReferralAction,
     )
+    db.session.commit()  # after rendering, so the referral and its history are not reloaded
+    return page
 
 
 ACTION_FORMS = {

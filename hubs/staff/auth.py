@@ -39,8 +39,10 @@ def load_user_from_session(token: str) -> User | None:
         touch_interval=cfg["SESSION_TOUCH_INTERVAL"],
     )
     # Session bookkeeping (last seen, expiry) is its own small transaction at the start of
-    # the request, before any of the request's own work.
-    db.session.commit()
+    # the request, before any of the request's own work. Most requests change nothing here:
+    # committing anyway would expire the user just loaded and cost every page a reload.
+    if db.session.dirty:
+        db.session.commit()
     return user
 
 

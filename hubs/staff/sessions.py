@@ -12,7 +12,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hubs.core.types import utcnow
 from hubs.staff.models import User, UserSession
@@ -49,8 +49,11 @@ def resolve_session(
     touch_interval: dt.timedelta,
 ) -> User | None:
     """The user behind a session token, if the record is live; expired records are revoked."""
+    # The user comes in the same statement: every signed-in page starts here.
     record = session.scalar(
-        sa.select(UserSession).where(UserSession.token_hash == token_digest(token))
+        sa.select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == token_digest(token))
     )
     if record is None or record.revoked_at is not None:
         return None
@@ -77,8 +80,11 @@ def _revoke(record: UserSession, reason: str, now: dt.datetime) -> None:
 
 
 def revoke_session(session: Session, token: str, reason: str) -> None:
+    # The user comes in the same statement: every signed-in page starts here.
     record = session.scalar(
-        sa.select(UserSession).where(UserSession.token_hash == token_digest(token))
+        sa.select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == token_digest(token))
     )
     if record is not None and record.revoked_at is None:
         _revoke(record, reason, utcnow())

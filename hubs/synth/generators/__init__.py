@@ -1,0 +1,1 @@
+"""One module per feature; each registers its generator(s) with `hubs.synth.registry`."""
