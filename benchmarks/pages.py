@@ -534,3 +534,27 @@ def people_list(conn: sa.Connection) -> Case:
         audited(c, "person.list")
 
     return Case("/people/", _hub_manager(conn, hub), floor)
+
+
+@page("dashboard", "Strategy dashboard (an analyst, the city, default filters)")
+def dashboard(conn: sa.Connection) -> Case:
+    analyst = _one(conn, "SELECT min(id) FROM users WHERE role = 'strategy_analyst' AND is_active")
+
+    def floor(c: sa.Connection) -> None:
+        signed_in(c)
+        # The stored, already suppressed values the cards read: totals for every period
+        # (the trend), then the latest period's breakdowns.
+        latest = _one(c, "SELECT max(period_start) FROM indicator_values WHERE area = 'city'")
+        rows(
+            c,
+            "SELECT * FROM indicator_values WHERE area = 'city' AND breakdown = 'total' "
+            "ORDER BY indicator_id, period_type, period_start",
+        )
+        rows(
+            c,
+            "SELECT * FROM indicator_values WHERE area = 'city' AND breakdown != 'total' "
+            "AND period_start = :latest",
+            latest=latest,
+        )
+
+    return Case("/reporting/", analyst, floor)
