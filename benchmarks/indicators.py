@@ -38,7 +38,7 @@ def register_indicator_refresh(
     _HOOK = IndicatorRefresh(refresh, floor)
 
 
-def measure(engine: sa.Engine, repeats: int = 5) -> dict[str, Any]:
+def measure(engine: sa.Engine, repeats: int = 3) -> dict[str, Any]:
     """Median refresh time against the median time of its hand-written aggregate."""
     if _HOOK is None:
         return {
