@@ -342,6 +342,7 @@ SMALL_SCREEN_PAGES = {
     "nurse@hatch.demo": ["/referrals/", "/people/"],
     "connector@hatch.demo": ["/caseloads/"],
     "manager@hatch.demo": ["/caseloads/hubs/", "/team"],
+    "person4@demo": ["/my/moving-on"],
 }
 
 
