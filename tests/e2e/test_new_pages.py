@@ -11,9 +11,16 @@ from tests.e2e.helpers import check_page, sign_in
 
 
 def follow_nav(page: Page, label: str) -> None:
-    page.locator("header nav, .nhsuk-header__navigation").get_by_role(
+    """Follow a navigation link and wait for its page (a busy machine can be slow to load)."""
+    link = page.locator("header nav, .nhsuk-header__navigation").get_by_role(
         "link", name=re.compile(rf"^{re.escape(label)}")
-    ).first.click()
+    )
+    href = link.first.get_attribute("href")
+    if link.first.is_visible():
+        link.first.click()
+    else:  # folded under the header's "More" menu on a narrow layout: the same address
+        page.goto(href)
+    expect(page).to_have_url(re.compile(rf"{re.escape(href)}$"), timeout=15_000)
 
 
 def test_manager_reaches_transitions_their_tasks_and_the_indicators(page: Page) -> None:
