@@ -151,8 +151,9 @@ class Referral(Base):
     closed_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    # A double-submitted form carries the same key, so it cannot create two referrals.
-    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # A double-submitted form carries the same key, so it cannot create two referrals. Keys
+    # are unique per submitter (see __table_args__): two systems may choose the same key.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64))
     lock_version: Mapped[int] = mapped_column(default=1)
 
     person: Mapped[Person] = relationship()
@@ -172,6 +173,7 @@ class Referral(Base):
         # The triage queue and a hub's waiting list: open referrals of one hub; and the people
         # referred to a hub (who its staff may see), from the index alone.
         sa.Index("ix_referrals_hub_id_status", "hub_id", "status", "person_id"),
+        sa.UniqueConstraint("created_by_id", "submission_key"),
         sa.CheckConstraint(
             "status != 'signposted' OR (signposted_service_id IS NOT NULL"
             " AND handover_note IS NOT NULL AND destination_confirmed_on IS NOT NULL)",

@@ -21,6 +21,7 @@ from hubs.core.types import today
 from hubs.directory.models import GpPractice, Hub, Service, ServiceKind
 from hubs.people.access import get_person_for
 from hubs.people.models import Person
+from hubs.referrals.access import get_referral_for
 from hubs.referrals.models import (
     CareTeamMember,
     ClockEvent,
@@ -164,10 +165,40 @@ def _validate_intake(data: ReferralInput) -> None:
         raise ValidationError("Enter who made the referral", field="referrer_name")
 
 
-def _existing_submission(session: Session, key: str | None) -> Referral | None:
+class SubmissionKeyUsed(Conflict):
+    title = "This submission was already recorded"
+
+
+def _existing_submission(session: Session, actor: User, key: str | None) -> Referral | None:
+    """The referral this actor already recorded with this key (a form or a system sending the
+    same thing twice). Keys belong to their submitter: another's identical key is a different
+    referral, and a replay passes the same access check as any read, audited as one."""
     if not key:
         return None
-    return session.scalar(sa.select(Referral).where(Referral.submission_key == key))
+    repeat_id = session.scalar(
+        sa.select(Referral.id).where(
+            Referral.created_by_id == actor.id, Referral.submission_key == key
+        )
+    )
+    if repeat_id is None:
+        return None
+    try:
+        repeat = get_referral_for(session, actor, repeat_id)
+    except NotFound:
+        # Recorded by this actor, who may no longer see it: say so without showing it.
+        raise SubmissionKeyUsed(
+            "You already sent a referral with this submission key, and can no longer see it."
+            " Send a new key to record another referral.",
+            field="submission_key",
+        ) from None
+    audit.record(
+        "referral.replay",
+        actor=actor,
+        record_type="referral",
+        record_id=repeat.id,
+        person_id=repeat.person_id,
+    )
+    return repeat
 
 
 def receive_referral(
@@ -176,7 +207,7 @@ def receive_referral(
     """Record a referral by need for a person the actor may see, routed to their hub."""
     if actor.access_role not in INTAKE_ROLES | {AccessRole.PERSON}:
         raise PermissionDenied("Your role cannot record referrals")
-    repeat = _existing_submission(session, data.submission_key)
+    repeat = _existing_submission(session, actor, data.submission_key)
     if repeat is not None:
         return repeat  # the same form submitted twice
     _validate_intake(data)
@@ -246,7 +277,7 @@ def receive_referral_for_new_person(
 
     if actor.access_role not in INTAKE_ROLES:
         raise PermissionDenied("Your role cannot record referrals")
-    repeat = _existing_submission(session, data.submission_key)
+    repeat = _existing_submission(session, actor, data.submission_key)
     if repeat is not None:
         return repeat
     _validate_intake(data)
