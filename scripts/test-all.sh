@@ -26,7 +26,7 @@ LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/hubs-test.XXXXXX")"
 trap 'rm -rf "$LOGDIR"' EXIT
 
 # Per-run results, filled in by record().
-declare -A PASSED FAILED SKIPPED NOTE
+declare -A PASSED FAILED SKIPPED NOTE SECONDS_TAKEN
 
 # record NAME RC LOGFILE: read pytest's closing summary line from LOGFILE.
 record() {
@@ -52,20 +52,27 @@ record() {
 
 status=0
 
+# minutes SECONDS: "12m 05s", for the duration of each half (CI stops at 90 minutes).
+minutes() { printf '%dm %02ds' $(($1 / 60)) $(($1 % 60)); }
+
 echo "==> pytest on SQLite"
+started=$SECONDS
 set +e
 env -u HUBS_TEST_DATABASE_URL "$BIN/pytest" "$@" 2>&1 | tee "$LOGDIR/sqlite.log"
 rc=${PIPESTATUS[0]}
 set -e
 record SQLite "$rc" "$LOGDIR/sqlite.log"
+SECONDS_TAKEN[SQLite]=$((SECONDS - started))
 [ "$rc" -eq 0 ] || status=1
 
 echo "==> pytest on PostgreSQL (throwaway server)"
+started=$SECONDS
 set +e
 bash scripts/pg-throwaway.sh "$BIN/pytest" "$@" 2>&1 | tee "$LOGDIR/postgresql.log"
 rc=${PIPESTATUS[0]}
 set -e
 record PostgreSQL "$rc" "$LOGDIR/postgresql.log"
+SECONDS_TAKEN[PostgreSQL]=$((SECONDS - started))
 [ "$rc" -eq 0 ] || status=1
 
 total_passed=0
@@ -82,5 +89,6 @@ for name in SQLite PostgreSQL; do
 done
 summary="ALL: $total_passed passed, $total_failed failed"
 [ "$total_skipped" -eq 0 ] || summary+=", $total_skipped skipped"
+echo "Time: SQLite $(minutes "${SECONDS_TAKEN[SQLite]}"), PostgreSQL $(minutes "${SECONDS_TAKEN[PostgreSQL]}"), whole run $(minutes "$SECONDS")"
 echo "$summary"
 exit "$status"

@@ -8,6 +8,7 @@ The database is whatever HUBS_TEST_DATABASE_URL names (PostgreSQL in the second 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import flask_migrate
@@ -15,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
 
 from hubs import create_app
 from hubs.config import TestingConfig
@@ -56,26 +58,56 @@ def app() -> Iterator[Flask]:
     yield app
 
 
-@pytest.fixture
-def db(app: Flask) -> Iterator[object]:
-    """Every session in the test, the app's included, works inside one outer transaction
-    that is rolled back at the end; services' commits only release savepoints."""
+@contextmanager
+def bound_to(connection: sa.Connection) -> Iterator[SQLAlchemy]:
+    """Every session, the app's included, works inside `connection`'s open transaction;
+    services' commits only release savepoints. Needs an app context."""
+    engines = _db.engines
+    engine = engines[None]
+    engines[None] = connection
+    original_session = _db.session
+    _db.session = _db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+    try:
+        yield _db
+    finally:
+        _db.session.remove()
+        _db.session = original_session
+        engines[None] = engine
+
+
+@contextmanager
+def shared_transaction(app: Flask) -> Iterator[sa.Connection]:
+    """A connection in a transaction that is rolled back at the end: data that several tests
+    only read (the demo) is loaded into it once, and each test works in a savepoint of it."""
     with app.app_context():
-        engines = _db.engines
-        engine = engines[None]
-        connection = engine.connect()
+        connection = _db.engine.connect()
         outer = connection.begin()
-        engines[None] = connection
-        original_session = _db.session
-        _db.session = _db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
         try:
-            yield _db
+            yield connection
         finally:
-            _db.session.remove()
-            _db.session = original_session
-            engines[None] = engine
             outer.rollback()
             connection.close()
+
+
+@contextmanager
+def savepoint_of(app: Flask, connection: sa.Connection) -> Iterator[SQLAlchemy]:
+    """A test's own database state inside a shared transaction, rolled back after it."""
+    with app.app_context():
+        savepoint = connection.begin_nested()
+        try:
+            with bound_to(connection) as bound:
+                yield bound
+        finally:
+            if savepoint.is_active:
+                savepoint.rollback()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[SQLAlchemy]:
+    """Every session in the test, the app's included, works inside one outer transaction
+    that is rolled back at the end; services' commits only release savepoints."""
+    with shared_transaction(app) as connection, app.app_context(), bound_to(connection) as bound:
+        yield bound
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from hubs.extensions import db as _db
 from hubs.people import services as people_services
 from hubs.people.models import Consent, Person, PortalAccount
 from hubs.staff.models import AccountKind, StaffRole, User
+from tests.conftest import bound_to, savepoint_of, shared_transaction
 
 STRONG_SECRET = "k3v9-not-a-real-secret-but-long-enough-0123456789"
 STRONG_PSEUDONYM_KEY = "p7q2-not-a-real-pseudonym-key-long-enough-98765"
@@ -60,9 +61,25 @@ def _counts(db) -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def demo_transaction(app: Flask) -> Iterator[tuple[sa.Connection, object]]:
+    """The demo, loaded once for this module: its tests only read it (or check that running
+    it again adds nothing), each in a savepoint rolled back after it."""
+    with shared_transaction(app) as connection:
+        with bound_to(connection):
+            result = _run_demo(app)
+        yield connection, result
+
+
 @pytest.fixture
-def demo(app, db):
-    return _run_demo(app)
+def db(app: Flask, demo_transaction) -> Iterator[object]:
+    with savepoint_of(app, demo_transaction[0]) as bound:
+        yield bound
+
+
+@pytest.fixture
+def demo(db, demo_transaction):
+    return demo_transaction[1]
 
 
 def test_demo_creates_fifty_synthetic_people_with_valid_999_nhs_numbers(db, demo):

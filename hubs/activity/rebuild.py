@@ -19,6 +19,7 @@ from hubs.activity.demographics import person_facts
 from hubs.activity.feed import lcp_codes
 from hubs.activity.rows import row_values
 from hubs.activity.sources import SOURCES, person_range
+from hubs.core.db import refresh_planner_statistics
 from hubs.core.pseudonym import from_config
 from hubs.people.models import Person
 from hubs.reporting.models import SYNTHETIC_KEY_PREFIX, ActivityEvent, ActivityType
@@ -59,4 +60,5 @@ def rebuild(
                 session.execute(ActivityEvent.__table__.insert(), rows)
             bar.update(len(batch))
     session.flush()
+    refresh_planner_statistics(session, ActivityEvent.__tablename__)
     return counts

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 from hubs.core.types import UTCDateTime
 
@@ -28,3 +29,17 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={dt.datetime: UTCDateTime()},
     )
+
+
+def refresh_planner_statistics(session: Session, *tables: str) -> None:
+    """Fresh PostgreSQL planner statistics for tables that a bulk load just filled.
+
+    Statistics from before the load can say a table is empty (a vacuum after rolled-back
+    inserts leaves reltuples 0 over many pages): the planner then nests loops over tens of
+    thousands of rows and a refresh that takes seconds takes minutes. ANALYZE runs inside
+    the caller's transaction and counts that transaction's own new rows. Others have none.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(sa.text(f'ANALYZE "{table}"'))

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hubs.core.db import refresh_planner_statistics
 from hubs.core.types import utcnow
 from hubs.directory.models import Hub, Lcp
 from hubs.reporting.models import AGE_BANDS, SYNTHETIC_KEY_PREFIX, ActivityEvent
@@ -307,5 +308,6 @@ def load_demo_activity(session: Session, today: dt.date | None = None, scale: fl
     if batch:
         session.execute(sa.insert(ActivityEvent), batch)
         added += len(batch)
+    refresh_planner_statistics(session, ActivityEvent.__tablename__)
     refresh(session, utcnow())
     return added
