@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from hubs.core.db import Base
+from hubs.core.session import app_session
 from hubs.core.types import enum_column, utcnow
 
 
@@ -79,8 +80,6 @@ def record(
     session: Session | None = None,
 ) -> AuditEvent:
     """Add an audit row to the current transaction (flushed with the work it describes)."""
-    from hubs.extensions import db
-
     row = AuditEvent(
         actor_user_id=actor.id if actor else None,
         actor_label=actor.email if actor else SYSTEM_LABEL,
@@ -93,7 +92,7 @@ def record(
         request_id=g.get("request_id") if has_request_context() else None,
         outcome=outcome,
     )
-    (session or db.session).add(row)
+    (session or app_session()).add(row)
     return row
 
 

@@ -12,6 +12,8 @@ import structlog
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from hubs.core.session import app_session
+
 log = structlog.get_logger(__name__)
 
 
@@ -87,9 +89,7 @@ def _respond(status: int, title: str, message: str, field: str | None = None) ->
 
 
 def handle_domain_error(error: DomainError) -> Any:
-    from hubs.extensions import db
-
-    db.session.rollback()  # nothing half-saves: the request's work is abandoned as a whole
+    app_session().rollback()  # nothing half-saves: the request's work is abandoned as a whole
     return _respond(error.status_code, error.title, error.message, error.field)
 
 
@@ -131,9 +131,7 @@ def handle_http_exception(error: HTTPException) -> Any:
 
 
 def handle_unexpected(error: Exception) -> Any:
-    from hubs.extensions import db
-
-    db.session.rollback()
+    app_session().rollback()
     request_id = g.get("request_id", "unknown")
     log.exception("unhandled_error", error_type=type(error).__name__)
     message = "Sorry, there is a problem with the service. Quote this reference if you report it."

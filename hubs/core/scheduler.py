@@ -27,8 +27,8 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from hubs.core import leases
+from hubs.core.session import app_session
 from hubs.core.types import utcnow
-from hubs.extensions import db
 
 
 def log() -> structlog.typing.FilteringBoundLogger:
@@ -87,9 +87,9 @@ class JobRunner:
 
     def _acquire(self, now: dt.datetime) -> bool:
         try:
-            return leases.try_acquire(db.session, self.holder, now=now, ttl=self.ttl)
+            return leases.try_acquire(app_session(), self.holder, now=now, ttl=self.ttl)
         except SQLAlchemyError as error:
-            db.session.rollback()
+            app_session().rollback()
             log().warning("scheduler_lease_error", error_type=type(error).__name__)
             return False
 
@@ -102,9 +102,9 @@ class JobRunner:
                 return None
             try:
                 changed = job.load()(moment)
-                db.session.commit()
+                app_session().commit()
             except Exception as error:
-                db.session.rollback()
+                app_session().rollback()
                 log().error(
                     "job_failed", job=job.id, error_type=type(error).__name__, where=_where(error)
                 )
@@ -115,9 +115,9 @@ class JobRunner:
     def release(self, now: dt.datetime | None = None) -> None:
         with self.app.app_context():
             try:
-                leases.release(db.session, self.holder, now=now or utcnow())
+                leases.release(app_session(), self.holder, now=now or utcnow())
             except SQLAlchemyError as error:
-                db.session.rollback()
+                app_session().rollback()
                 log().warning("scheduler_lease_error", error_type=type(error).__name__)
 
 
