@@ -21,6 +21,18 @@ def _sqlite_url(name: str) -> str:
     return f"sqlite:///{INSTANCE_DIR / name}"
 
 
+# The messages people can be sent (their words are in hubs/notifications/messages.py, which
+# refuses to load if the two lists differ): HUBS_NOTIFY_TEMPLATE_IDS names a GOV.UK Notify
+# template for each. Declared here so that checking the settings needs no feature module.
+NOTIFY_TEMPLATE_KEYS = (
+    "referral_received",
+    "referral_triaged",
+    "referral_accepted",
+    "referral_signposted",
+    "referral_withdrawn",
+)
+
+
 class Config:
     NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
@@ -55,6 +67,7 @@ class Config:
     NOTIFY_API_KEY = os.environ.get("HUBS_NOTIFY_API_KEY", "")
     # Notify keys do not say their type, so production must be told it is a live key.
     NOTIFY_KEY_TYPE = os.environ.get("HUBS_NOTIFY_KEY_TYPE", "")
+    # Template key → Notify template id; production needs one for each NOTIFY_TEMPLATE_KEYS.
     NOTIFY_TEMPLATE_IDS: dict[str, str] = json.loads(
         os.environ.get("HUBS_NOTIFY_TEMPLATE_IDS", "{}")
     )
@@ -148,8 +161,6 @@ def check_notify_settings(config: dict[str, Any]) -> None:
             "HUBS_NOTIFY_KEY_TYPE must be 'live' in production: test and team keys would "
             "silently deliver nothing, or only to the Notify team"
         )
-    from hubs.notifications.messages import TEMPLATES
-
-    missing = sorted(set(TEMPLATES) - set(config.get("NOTIFY_TEMPLATE_IDS") or {}))
+    missing = sorted(set(NOTIFY_TEMPLATE_KEYS) - set(config.get("NOTIFY_TEMPLATE_IDS") or {}))
     if missing:
         raise UnsafeConfiguration(f"HUBS_NOTIFY_TEMPLATE_IDS has no Notify template for {missing}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hubs.config import NOTIFY_TEMPLATE_KEYS
+
 URGENT_HELP = (
     "If you need help urgently, call NHS 111 and choose the mental health option, "
     "or call 999 in an emergency."
@@ -69,3 +71,10 @@ TEMPLATES: dict[str, MessageTemplate] = {
         ),
     )
 }
+
+# Production checks its Notify settings against the keys declared in hubs.config.
+if set(TEMPLATES) != set(NOTIFY_TEMPLATE_KEYS):
+    raise RuntimeError(
+        "hubs.config.NOTIFY_TEMPLATE_KEYS must name exactly the templates here: "
+        f"{sorted(set(TEMPLATES) ^ set(NOTIFY_TEMPLATE_KEYS))}"
+    )
