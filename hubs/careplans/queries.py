@@ -2,33 +2,23 @@
 
 `plan_reviews` is the contract caseloads rely on: for each person, the review state of
 their current care plan and safety plan. It answers for a whole page of people in a
-fixed number of queries.
+fixed number of queries. The review states themselves are worked out by the pure rules in
+`versions` (which define `ReviewState` and `PlanReview`; this module imports them, never
+the other way round).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hubs.careplans import versions
+from hubs.careplans.versions import PlanReview, ReviewState
 from hubs.core.types import today as utc_today
-
-
-class ReviewState(enum.StrEnum):
-    NONE = "none"  # no agreed plan yet
-    OK = "ok"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-
-
-@dataclass(frozen=True)
-class PlanReview:
-    state: ReviewState
-    review_due_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +38,6 @@ def plan_reviews(
 ) -> dict[int, PersonPlanReviews]:
     """Review state of each person's current agreed care plan and safety plan (one query:
     caseloads and the hub view read it for hundreds of people on every page)."""
-    from hubs.careplans import versions
     from hubs.careplans.models import CarePlan, SafetyPlan
 
     ids = list(person_ids)

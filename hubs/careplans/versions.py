@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,13 +12,25 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from hubs.careplans.queries import PlanReview, ReviewState
 from hubs.core.errors import Conflict
 
 CARE_PLAN_REVIEW_MONTHS = 12
 CARE_PLAN_DUE_SOON_MONTHS = 11
 SAFETY_PLAN_REVIEW_MONTHS = 3
 SAFETY_PLAN_DUE_SOON_DAYS = 14
+
+
+class ReviewState(enum.StrEnum):
+    NONE = "none"  # no agreed plan yet
+    OK = "ok"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    state: ReviewState
+    review_due_on: dt.date | None = None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
