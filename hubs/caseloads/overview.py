@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from hubs.caseloads.queries import ContactAndReviews, contact_and_reviews, highest
 from hubs.caseloads.rules import Weighting, has_gone_without_contact, is_review_overdue
 from hubs.directory.models import Hub
+from hubs.referrals.access import OPEN_EPISODE_STATUSES
 from hubs.referrals.clocks import ClockState
 from hubs.referrals.models import CareTeamMember, Episode, Referral, ReferralNeed, Severity
 from hubs.referrals.queries import ReferralClocks, clocks_for_many
 from hubs.referrals.states import OPEN_REFERRAL_STATUSES, EpisodeStatus
 from hubs.staff.models import AccountKind, HubMembership, StaffRole, User
-from hubs.support.access import OPEN_EPISODE_STATUSES
 
 LIST_LIMIT = 50
 # Roles that do not hold a caseload are listed only if they somehow have one.

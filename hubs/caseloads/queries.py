@@ -20,10 +20,10 @@ from hubs.caseloads.rules import Flag, Weighting, flags_for
 from hubs.core.errors import NotFound
 from hubs.directory.models import Hub
 from hubs.people.models import Person
+from hubs.referrals.access import open_episodes_of
 from hubs.referrals.models import Episode, Referral, Severity
 from hubs.referrals.queries import ReferralClocks, clocks_for_many
 from hubs.staff.models import HubMembership, MembershipKind, User
-from hubs.support.access import open_episodes_of
 from hubs.support.models import Contact, Reached, Signposting, SignpostingOutcome
 from hubs.trackers.queries import health_status_for_many
 from hubs.trackers.rules import HealthCheckStatus

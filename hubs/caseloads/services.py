@@ -18,9 +18,9 @@ from hubs.core.access import AccessRole
 from hubs.core.errors import PermissionDenied, ValidationError
 from hubs.directory.models import Hub
 from hubs.referrals import services as referral_services
+from hubs.referrals.access import OPEN_EPISODE_STATUSES
 from hubs.referrals.models import CareTeamMember, Episode
 from hubs.staff.models import AccountKind, HubMembership, MembershipKind, User
-from hubs.support.access import OPEN_EPISODE_STATUSES
 
 MAX_BULK_REASSIGN = 100
 

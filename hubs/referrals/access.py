@@ -2,6 +2,13 @@
 
 Lists and single reads use the same conditions. Referral relationships also widen who may
 see a *person* (a referral to my hub, a care team I am in), registered with people.access.
+
+Whose support log and trackers a worker may use (`support_scope`) is here too: it rests on
+episodes of care and care teams, and both support and trackers (which sit side by side,
+above referrals) need it. Wellbeing connectors and other VCSE workers work only with the
+people allocated to them: they lead an open episode of care, or are active members of its
+care team. Consent to share with their organisation lets them read a person's summary, not
+write their support log. Hub clinicians and managers work with the people their hub may see.
 """
 
 from __future__ import annotations
@@ -15,12 +22,15 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound
-from hubs.people.access import hub_ids_of, register_person_relationship
+from hubs.people.access import hub_ids_of, person_scope, register_person_relationship
 from hubs.people.models import Person, PortalAccount
 from hubs.referrals.models import CareTeamMember, Episode, Referral
+from hubs.referrals.states import EpisodeStatus
 from hubs.staff.models import User
 
 HUB_ROLES = {AccessRole.CLINICIAN, AccessRole.HUB_ADMIN, AccessRole.MANAGER}
+OPEN_EPISODE_STATUSES = (EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE)
+SUPPORT_ROLES = frozenset({AccessRole.CLINICIAN, AccessRole.VCSE_WORKER, AccessRole.MANAGER})
 
 
 def _care_team_episode_ids(user: User) -> sa.Select[tuple[int]]:
@@ -85,3 +95,47 @@ def _person_via_referrals(user: User) -> ColumnElement[bool] | None:
 
 
 register_person_relationship(_person_via_referrals)
+
+
+# --- Working with a person: their support log and trackers ------------------------------
+
+
+def open_episodes_of(user_id: int) -> sa.Select[tuple[int]]:
+    """Ids of open episodes the worker leads or is an active care-team member of."""
+    in_team = sa.select(CareTeamMember.episode_id).where(
+        CareTeamMember.user_id == user_id, CareTeamMember.left_on.is_(None)
+    )
+    return sa.select(Episode.id).where(
+        Episode.status.in_(OPEN_EPISODE_STATUSES),
+        sa.or_(Episode.lead_worker_id == user_id, Episode.id.in_(in_team)),
+    )
+
+
+def allocated_person_ids(user_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(Episode.person_id).where(Episode.id.in_(open_episodes_of(user_id)))
+
+
+def support_scope(user: User) -> ColumnElement[bool]:
+    """The people whose support log this user may read and add to, as a condition on Person."""
+    role = user.access_role
+    if role == AccessRole.VCSE_WORKER:
+        return Person.id.in_(allocated_person_ids(user.id))
+    if role in {AccessRole.CLINICIAN, AccessRole.MANAGER}:
+        return person_scope(user)
+    return sa.false()
+
+
+def supported_person_ids(user: User) -> sa.Select[tuple[int]]:
+    return sa.select(Person.id).where(support_scope(user))
+
+
+def get_supported_person(session: Session, user: User, person_id: int | None) -> Person:
+    """One person whose support log the user may use; otherwise NotFound (never reveal)."""
+    person = (
+        session.scalar(sa.select(Person).where(Person.id == person_id, support_scope(user)))
+        if person_id is not None
+        else None
+    )
+    if person is None:
+        raise NotFound("Page not found")
+    return person

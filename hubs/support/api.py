@@ -11,8 +11,8 @@ from flask_smorest import Blueprint
 
 from hubs.core import audit
 from hubs.extensions import db
+from hubs.referrals.access import supported_person_ids
 from hubs.support import queries, services
-from hubs.support.access import supported_person_ids
 from hubs.support.models import Contact
 from hubs.support.schemas import (
     ContactCreateSchema,

@@ -21,11 +21,11 @@ from hubs.core.types import today
 from hubs.directory.models import Service, ServiceKind
 from hubs.referrals import clocks
 from hubs.referrals import services as referral_services
+from hubs.referrals.access import SUPPORT_ROLES, get_supported_person
 from hubs.referrals.models import ClockEvent, ClockEventKind, Episode, NeedDomain, Referral
 from hubs.referrals.queries import referral_spans
 from hubs.referrals.states import EpisodeStatus, ReferralStatus
 from hubs.staff.models import User
-from hubs.support.access import SUPPORT_ROLES, get_supported_person
 from hubs.support.models import (
     MAX_CONTACT_MINUTES,
     ActivityType,

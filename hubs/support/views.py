@@ -20,12 +20,12 @@ from hubs.core.errors import ValidationError
 from hubs.core.types import today
 from hubs.directory.models import WEEKDAYS, AccessFeature, Lcp, Service, ServiceKind
 from hubs.extensions import db
+from hubs.referrals.access import get_supported_person
 from hubs.referrals.forms import options
 from hubs.referrals.models import NeedDomain
 from hubs.referrals.views import show_error
 from hubs.staff.models import User
 from hubs.support import forms, queries, services
-from hubs.support.access import get_supported_person
 from hubs.support.models import ActivityType, ContactMode, Reached, SignpostingOutcome
 from hubs.trackers.models import HealthCheckElement
 from hubs.trackers.queries import person_trackers

@@ -15,8 +15,8 @@ from hubs.core.errors import NotFound, PermissionDenied, ValidationError
 from hubs.core.signals import hub_signals
 from hubs.core.types import today
 from hubs.directory.models import Service, ServiceKind
+from hubs.referrals.access import SUPPORT_ROLES, get_supported_person
 from hubs.staff.models import User
-from hubs.support.access import SUPPORT_ROLES, get_supported_person
 from hubs.trackers.models import (
     CessationOffer,
     EmploymentCheck,

@@ -18,10 +18,10 @@ from hubs.core.errors import ValidationError
 from hubs.core.types import today
 from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
+from hubs.referrals.access import get_supported_person
 from hubs.referrals.forms import options
 from hubs.referrals.views import show_error
 from hubs.staff.models import User
-from hubs.support.access import get_supported_person
 from hubs.trackers import forms, services
 from hubs.trackers.models import (
     CessationOffer,
