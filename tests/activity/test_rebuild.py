@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from flask import Flask
 
@@ -13,6 +10,7 @@ from hubs.extensions import db
 from hubs.reporting.models import SYNTHETIC_KEY_PREFIX, ActivityEvent, ActivityType
 from tests import factories
 from tests.activity import scenario, store
+from tests.helpers.db import counting_statements
 
 #: Types the scenario cannot produce yet: they come with the pathways (transitions, discharge).
 NOT_IN_SCENARIO = {
@@ -48,21 +46,6 @@ def test_rebuild_replaces_rows_that_no_longer_match_the_records(world):
     assert store.rows() == live
 
 
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = db.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-
-
 def _people_with_referrals(world, n: int) -> None:  # type: ignore[no-untyped-def]
     from hubs.referrals import services as referrals
 
@@ -77,11 +60,11 @@ def test_rebuild_issues_the_same_number_of_statements_for_few_or_many_people(wor
     factories.ServiceFactory(kind=factories.ServiceKind.HUB_TEAM, hub=world.hub_a)
     _people_with_referrals(world, 2)
     db.session.flush()
-    with _statements() as few:
+    with counting_statements() as few:
         rebuild(db.session, batch_size=1000)
     _people_with_referrals(world, 20)
     db.session.flush()
-    with _statements() as many:
+    with counting_statements() as many:
         rebuild(db.session, batch_size=1000)
     assert few and len(many) == len(few)
 

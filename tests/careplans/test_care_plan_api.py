@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from hubs.careplans import services
 from hubs.extensions import db
-from hubs.staff.services import create_api_token
-
-
-def _bearer(user) -> dict[str, str]:
-    _, plain = create_api_token(db.session, user, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
+from tests.helpers.api import bearer
 
 
 def test_api_saves_a_draft_then_refuses_a_stale_revision_with_409(client, world, episode):
     draft = services.open_draft(db.session, world.users["clinician"], episode)
     db.session.commit()
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     opened = draft.revision
     first = client.put(
         f"/api/v1/careplans/{draft.id}",
@@ -44,7 +38,7 @@ def test_api_agree_then_reading_the_episode_shows_the_current_plan(client, world
         content=services.CarePlanContent(what_matters="Home", staff_notes="Apicanary"),
     )
     db.session.commit()
-    headers = _bearer(nurse)
+    headers = bearer(nurse)
     agreed = client.post(
         f"/api/v1/careplans/{draft.id}/agree",
         headers=headers,
@@ -85,7 +79,7 @@ def test_api_hides_staff_notes_from_vcse_readers_and_refuses_their_edits(client,
         starts_on=dt.date.today(),
     )
     db.session.commit()
-    headers = _bearer(world.users["vcse_worker"])
+    headers = bearer(world.users["vcse_worker"])
     body = client.get(f"/api/v1/careplans/{plan.id}", headers=headers)
     assert (
         body.status_code == 200 and "staff_notes" not in body.json and "Apicanary" not in body.text
@@ -103,7 +97,7 @@ def test_api_agree_without_a_method_is_422_naming_the_field(client, world, episo
     db.session.commit()
     response = client.post(
         f"/api/v1/careplans/{draft.id}/agree",
-        headers=_bearer(world.users["clinician"]),
+        headers=bearer(world.users["clinician"]),
         json={"revision": draft.revision},
     )
     assert response.status_code == 422 and response.json["field"] == "method"
@@ -112,7 +106,7 @@ def test_api_agree_without_a_method_is_422_naming_the_field(client, world, episo
 def test_api_other_hub_gets_404(client, world, episode):
     draft = services.open_draft(db.session, world.users["clinician"], episode)
     db.session.commit()
-    headers = _bearer(world.users["other_hub_clinician"])
+    headers = bearer(world.users["other_hub_clinician"])
     assert client.get(f"/api/v1/careplans/{draft.id}", headers=headers).status_code == 404
     assert (
         client.get(f"/api/v1/careplans/episodes/{episode.id}", headers=headers).status_code == 404

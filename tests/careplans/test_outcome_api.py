@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
 from hubs.careplans.models import OutcomeMeasure
 from hubs.extensions import db
 from hubs.people.models import ConsentSection
 from hubs.people.services import grant_consent
 from hubs.referrals import services as referral_services
-from hubs.staff.services import create_api_token
 from tests.careplans.test_outcome_matrix import DIALOG_KEYS, REQOL_KEYS, make_episode, record
+from tests.helpers.api import bearer
+from tests.helpers.db import count_rows
 
 TODAY = dt.date.today()
-
-
-def _bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    _, plain = create_api_token(db.session, user, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def _body(episode, **extra: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -35,13 +28,9 @@ def _body(episode, **extra: object) -> dict[str, object]:  # type: ignore[no-unt
     return body
 
 
-def _count() -> int:
-    return db.session.scalar(sa.select(sa.func.count(OutcomeMeasure.id))) or 0
-
-
 def test_api_records_a_baseline_dialog_and_lists_it_for_the_episode(client, world):
     episode = make_episode(world)
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     created = client.post("/api/v1/outcomes", json=_body(episode), headers=headers)
     assert created.status_code == 201, created.json
     assert created.json["is_baseline"] is True and created.json["kind"] == "dialog"
@@ -58,7 +47,7 @@ def test_api_records_a_reqol10_with_its_total_and_physical_item(client, world):
     body = _body(
         episode, kind="reqol10", answers=dict.fromkeys(REQOL_KEYS, 3) | {"item_1": 1}, more_help=[]
     )
-    created = client.post("/api/v1/outcomes", json=body, headers=_bearer(world.users["manager"]))
+    created = client.post("/api/v1/outcomes", json=body, headers=bearer(world.users["manager"]))
     assert created.status_code == 201, created.json
     assert (created.json["score"], created.json["secondary_score"]) == (28.0, 3.0)
 
@@ -67,7 +56,7 @@ def _refused(client, world, episode, **changes: object):  # type: ignore[no-unty
     response = client.post(
         "/api/v1/outcomes",
         json=_body(episode, **changes),
-        headers=_bearer(world.users["clinician"]),
+        headers=bearer(world.users["clinician"]),
     )
     assert response.status_code == 422, response.json
     return response.json["field"]
@@ -87,7 +76,7 @@ def test_api_422_names_the_item_and_saves_nothing(client, world):
     assert _refused(client, world, episode, answers=answers | {"friendships": 4, "x": 1}) == (
         "answers.x"
     )
-    assert _count() == 0
+    assert count_rows(OutcomeMeasure) == 0
 
 
 def test_api_422_for_dates_kind_and_more_help(client, world):
@@ -97,26 +86,26 @@ def test_api_422_for_dates_kind_and_more_help(client, world):
     assert _refused(client, world, episode, kind="phq9") == "kind"
     assert _refused(client, world, episode, more_help=["money_debt"]) == "more_help"
     assert _refused(client, world, episode, episode_id="one") == "episode_id"
-    assert _count() == 0
+    assert count_rows(OutcomeMeasure) == 0
 
 
 def test_api_404_for_an_episode_of_another_hub_or_none(client, world):
     theirs = make_episode(world, world.person_b, world.users["other_hub_clinician"])
     record(world, theirs, actor=world.users["other_hub_clinician"])
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     for episode_id in (theirs.id, 999_999):
         listed = client.get(f"/api/v1/outcomes?episode_id={episode_id}", headers=headers)
         assert listed.status_code == 404
         body = _body(theirs, episode_id=episode_id)
         assert client.post("/api/v1/outcomes", json=body, headers=headers).status_code == 404
-    assert _count() == 1
+    assert count_rows(OutcomeMeasure) == 1
 
 
 def test_api_list_without_an_episode_shows_only_what_the_caller_may_read(client, world):
     mine = record(world, make_episode(world))
     theirs = make_episode(world, world.person_b, world.users["other_hub_clinician"])
     record(world, theirs, actor=world.users["other_hub_clinician"])
-    listed = client.get("/api/v1/outcomes", headers=_bearer(world.users["clinician"]))
+    listed = client.get("/api/v1/outcomes", headers=bearer(world.users["clinician"]))
     assert listed.status_code == 200
     assert [m["id"] for m in listed.json["items"]] == [mine.id]
 
@@ -126,7 +115,7 @@ def test_api_vcse_care_team_worker_records_but_reads_only_with_an_outcome_consen
     worker = world.users["vcse_worker"]
     referral_services.add_to_care_team(db.session, episode, worker)
     db.session.commit()
-    headers = _bearer(worker)
+    headers = bearer(worker)
     assert client.post("/api/v1/outcomes", json=_body(episode), headers=headers).status_code == 201
     path = f"/api/v1/outcomes?episode_id={episode.id}"
     assert client.get(path, headers=headers).status_code == 404
@@ -147,6 +136,6 @@ def test_api_vcse_care_team_worker_records_but_reads_only_with_an_outcome_consen
 def test_api_is_closed_to_people_and_hub_admins(client, world):
     episode = make_episode(world)
     for role in ("person", "hub_admin"):
-        headers = _bearer(world.users[role])
+        headers = bearer(world.users[role])
         response = client.get(f"/api/v1/outcomes?episode_id={episode.id}", headers=headers)
         assert response.status_code in {401, 403}

@@ -18,6 +18,7 @@ from hubs.referrals.models import Episode, NeedDomain, Priority, ReferralSource,
 from hubs.staff.models import User
 from tests import factories
 from tests.conftest import World, csrf_token
+from tests.helpers.db import count_rows
 
 DIALOG_KEYS = tuple(outcomes.DIALOG_BY_KEY)
 REQOL_KEYS = (*outcomes.REQOL_KEYS, outcomes.REQOL_PHYSICAL_KEY)
@@ -128,10 +129,6 @@ def api_body(world: World, role: str) -> dict[str, object]:
     }
 
 
-def _count() -> int:
-    return db.session.scalar(sa.select(sa.func.count(OutcomeMeasure.id))) or 0
-
-
 def test_matrix_bodies_record_a_measure_for_each_role_allowed_to(login_as, world):
     for role in ("clinician", "vcse_worker", "manager"):
         browser = login_as(world.users[role])
@@ -140,19 +137,19 @@ def test_matrix_bodies_record_a_measure_for_each_role_allowed_to(login_as, world
             (f"/episodes/{episode_id}/outcomes/dialog", dialog_body(world, role)),
             (f"/episodes/{episode_id}/outcomes/reqol10", reqol10_body(world, role)),
         ):
-            before = _count()
+            before = count_rows(OutcomeMeasure)
             token = csrf_token(browser, path)
             response = browser.post(path, data={**body, "csrf_token": token})
             assert response.status_code == 302, (role, path, response.status)
-            assert _count() == before + 1
-        before = _count()
+            assert count_rows(OutcomeMeasure) == before + 1
+        before = count_rows(OutcomeMeasure)
         response = browser.post(
             "/api/v1/outcomes",
             json=api_body(world, role),
             headers={"X-CSRFToken": csrf_token(browser, "/account/password")},
         )
         assert response.status_code == 201, response.get_json()
-        assert _count() == before + 1
+        assert count_rows(OutcomeMeasure) == before + 1
 
 
 def test_matrix_goals_button_adds_draft_goals(login_as, world):

@@ -27,6 +27,7 @@ from hubs.referrals import queries as referral_queries
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import ClockEvent, ClockEventKind, NeedDomain
 from tests.careplans.test_outcome_matrix import dialog_answers, make_episode, record
+from tests.helpers.db import count_rows
 
 TODAY = dt.date.today()
 
@@ -34,10 +35,6 @@ TODAY = dt.date.today()
 @pytest.fixture
 def episode(world):
     return make_episode(world)
-
-
-def _count() -> int:
-    return db.session.scalar(sa.select(sa.func.count(OutcomeMeasure.id))) or 0
 
 
 # --- Baseline and the 4-week clock -------------------------------------------------------
@@ -148,13 +145,13 @@ def test_later_measure_cannot_be_dated_before_the_baseline(world, episode):
 
 def test_bad_answers_save_nothing_and_name_the_item(world, episode):
     db.session.rollback()
-    before = _count()
+    before = count_rows(OutcomeMeasure)
     answers = dialog_answers(4) | {"friendships": 9}
     with pytest.raises(ValidationError) as error:
         record(world, episode, answers=answers)
     db.session.rollback()
     assert error.value.field == "friendships"
-    assert _count() == before
+    assert count_rows(OutcomeMeasure) == before
     events = sa.select(sa.func.count(ClockEvent.id)).where(
         ClockEvent.kind == ClockEventKind.BASELINE_MEASURE
     )

@@ -26,6 +26,7 @@ from tests.careplans.test_outcome_matrix import (
     record,
 )
 from tests.conftest import csrf_token
+from tests.helpers.db import count_rows
 
 TODAY = dt.date.today()
 
@@ -44,10 +45,6 @@ def _page(browser, episode) -> str:  # type: ignore[no-untyped-def]
 def _shows(html: str, value: str) -> bool:
     """A score in a table cell or a chart point (not anywhere, e.g. inside a CSRF token)."""
     return f">{value}<" in html or f'data-value="{value}"' in html
-
-
-def _count(model=OutcomeMeasure) -> int:  # type: ignore[no-untyped-def]
-    return db.session.scalar(sa.select(sa.func.count(model.id))) or 0
 
 
 def _post(browser, path: str, body: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -185,13 +182,13 @@ def test_bad_input_shows_the_error_summary_and_saves_nothing(
 ):
     browser = login_as(world.users["clinician"])
     path = f"/episodes/{episode.id}/outcomes/dialog"
-    events = _count(ClockEvent)
+    events = count_rows(ClockEvent)
     response = _post(browser, path, _dialog_form(**changes))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "nhsuk-error-summary" in html and "There is a problem" in html
     assert message in html and "<title>Error: Record a DIALOG" in html
-    assert _count() == 0 and _count(ClockEvent) == events
+    assert count_rows(OutcomeMeasure) == 0 and count_rows(ClockEvent) == events
 
 
 def test_reqol10_missing_item_is_refused(login_as, world, episode):
@@ -201,7 +198,7 @@ def test_reqol10_missing_item_is_refused(login_as, world, episode):
     response = _post(browser, path, body)
     assert response.status_code == 422
     assert "Enter the score for physical health item" in response.get_data(as_text=True)
-    assert _count() == 0
+    assert count_rows(OutcomeMeasure) == 0
 
 
 # --- "More help" answers as draft goals ---------------------------------------------------
@@ -256,7 +253,7 @@ def test_clinician_of_another_hub_gets_404_everywhere(login_as, world, episode):
         ).status_code
         == 404
     )
-    assert _count() == 1
+    assert count_rows(OutcomeMeasure) == 1
 
 
 def test_vcse_care_team_worker_records_but_sees_scores_only_with_consent(login_as, world, episode):
@@ -270,7 +267,7 @@ def test_vcse_care_team_worker_records_but_sees_scores_only_with_consent(login_a
     assert "only if they consent to share their outcome measures" in html
     assert "draft goals" not in html
     response = _post(browser, f"/episodes/{episode.id}/outcomes/dialog", _dialog_form())
-    assert response.status_code == 302 and _count() == 2
+    assert response.status_code == 302 and count_rows(OutcomeMeasure) == 2
     grant_consent(
         db.session,
         None,

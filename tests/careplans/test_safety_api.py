@@ -9,7 +9,6 @@ from openapi_spec_validator import validate
 from hubs.careplans import safety
 from hubs.careplans.models import PlanStatus
 from hubs.extensions import db
-from hubs.staff.services import create_api_token
 from tests.careplans.conftest_safety import (
     REASONS,
     WARNING,
@@ -19,6 +18,7 @@ from tests.careplans.conftest_safety import (
     make_episode,
     share_safety_plan,
 )
+from tests.helpers.api import bearer
 
 
 @pytest.fixture
@@ -26,24 +26,18 @@ def involved(world):
     return make_episode(world)
 
 
-def _bearer(user) -> dict[str, str]:
-    _, plain = create_api_token(db.session, user, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
-
-
 def _url(world, suffix: str = "", person=None) -> str:
     return f"/api/v1/safetyplans/{(person or world.person_a).id}{suffix}"
 
 
 def test_read_before_any_plan_gives_a_blank_version(client, world, involved):
-    response = client.get(_url(world), headers=_bearer(world.users["clinician"]))
+    response = client.get(_url(world), headers=bearer(world.users["clinician"]))
     assert response.status_code == 200
     assert response.json["version"] is None and response.json["revision"] is None
 
 
 def test_save_then_agree_through_the_api(client, world, involved):
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     samaritans = crisis_directory()["SAMARITANS"]
     body = {
         "version": None,
@@ -69,7 +63,7 @@ def test_save_then_agree_through_the_api(client, world, involved):
 def test_two_stale_editors_through_the_api_the_second_gets_409(client, world, involved):
     draft = draft_plan(world)
     db.session.commit()
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     opened = client.get(_url(world), headers=headers).json
     first = {"version": opened["version"], "revision": opened["revision"], "distractions": "Gym"}
     assert client.post(_url(world), json=first, headers=headers).status_code == 200
@@ -84,7 +78,7 @@ def test_two_stale_editors_through_the_api_the_second_gets_409(client, world, in
 
 def test_editing_an_agreed_version_someone_else_has_moved_on_from_is_409(client, world, involved):
     v1 = agreed_plan(world)
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     body = {"version": v1.version, "revision": v1.revision, "warning_signs": "First"}
     assert client.put(_url(world), json=body, headers=headers).json["version"] == 2
     refused = client.put(_url(world), json={**body, "warning_signs": "Second"}, headers=headers)
@@ -93,7 +87,7 @@ def test_editing_an_agreed_version_someone_else_has_moved_on_from_is_409(client,
 
 
 def test_api_422_names_the_field(client, world, involved):
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     too_long = client.put(
         _url(world), json={"version": 0, "warning_signs": "x" * 4001}, headers=headers
     )
@@ -117,10 +111,10 @@ def test_api_follows_the_same_access_rules(client, world, involved):
     draft_plan(world, warning_signs="Draft words")
     db.session.commit()
     assert (
-        client.get(_url(world), headers=_bearer(world.users["other_hub_clinician"])).status_code
+        client.get(_url(world), headers=bearer(world.users["other_hub_clinician"])).status_code
         == 404
     )
-    vcse = _bearer(world.users["vcse_worker"])
+    vcse = bearer(world.users["vcse_worker"])
     assert client.get(_url(world), headers=vcse).status_code == 404
     share_safety_plan(world, world.person_a)
     read = client.get(_url(world), headers=vcse)
@@ -129,7 +123,7 @@ def test_api_follows_the_same_access_rules(client, world, involved):
     listed = client.get(_url(world, "/versions"), headers=vcse).json
     assert [v["status"] for v in listed] == ["agreed"]  # never the draft
     assert client.put(_url(world), json={"version": 2}, headers=vcse).status_code == 403
-    staff = client.get(_url(world, "/versions"), headers=_bearer(world.users["clinician"])).json
+    staff = client.get(_url(world, "/versions"), headers=bearer(world.users["clinician"])).json
     assert [v["version"] for v in staff] == [2, 1]
 
 

@@ -36,6 +36,7 @@ from tests.careplans.conftest_safety import (
     make_episode,
     share_safety_plan,
 )
+from tests.helpers.db import counting_statements
 
 
 @pytest.fixture
@@ -321,17 +322,8 @@ def test_agreeing_with_a_stale_revision_is_a_conflict(world, involved):
 def test_review_states_for_a_caseload_in_one_query(world, involved):
     due = agreed_plan(world).review_due_on
     ids = [world.person_a.id, world.person_b.id]
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    bind = db.session.connection()
-    sa.event.listen(bind, "before_cursor_execute", count)
-    try:
+    with counting_statements(db.session.connection()) as statements:
         states = safety.safety_review_states(db.session, ids, due - dt.timedelta(days=3))
-    finally:
-        sa.event.remove(bind, "before_cursor_execute", count)
     assert len(statements) == 1
     assert states == {
         ids[0]: PlanReview(ReviewState.DUE_SOON, due),

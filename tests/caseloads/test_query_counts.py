@@ -8,11 +8,9 @@ reads, the audit row. Counts are compared, never timed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
-import sqlalchemy as sa
 
 from hubs.directory.models import ServiceKind
 from hubs.extensions import db
@@ -27,28 +25,14 @@ from hubs.referrals.models import (
 from hubs.support.models import Contact, ContactMode, Reached
 from tests import factories
 from tests.builders import caseload, hub_team, practice_of
+from tests.helpers.db import counting_statements
 
 SMALL, LARGE = 5, 200
 RECEIVED = dt.date.today() - dt.timedelta(days=60)
 
 
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-    connection = db.engines[None]  # the fixture's connection, shared with every request
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", count)
-
-
 def statements_for(browser, path: str) -> int:  # type: ignore[no-untyped-def]
-    with counting() as statements:
+    with counting_statements() as statements:  # on the connection shared with requests
         response = browser.get(path)
     assert response.status_code == 200, f"{path}: {response.status}"
     return len(statements)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from hubs.core.errors import ValidationError
 from hubs.directory.models import GpPractice, Hub, Lcp, Organisation, Service, ServiceKind
 from hubs.directory.services import DATA_DIR, load_reference_data
+from tests.helpers.db import count_rows
 
 EARLY_IMPLEMENTERS = {
     "HATCH (Harehills and Chapeltown)",
@@ -25,12 +26,8 @@ def loaded(db):
     return load_reference_data(db.session)
 
 
-def _count(db, model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
 def _counts(db) -> dict[str, int]:
-    return {m.__tablename__: _count(db, m) for m in (Lcp, Hub, Organisation, GpPractice, Service)}
+    return {m.__tablename__: count_rows(m) for m in (Lcp, Hub, Organisation, GpPractice, Service)}
 
 
 def _services(db) -> list[Service]:
@@ -47,7 +44,7 @@ def test_nineteen_lcps_load_each_with_exactly_one_hub(db, loaded):
     lcps = db.session.scalars(sa.select(Lcp)).all()
 
     assert len(lcps) == 19
-    assert _count(db, Hub) == 19
+    assert count_rows(Hub) == 19
     hubs_per_lcp = dict(
         db.session.execute(sa.select(Hub.lcp_id, sa.func.count(Hub.id)).group_by(Hub.lcp_id)).all()
     )

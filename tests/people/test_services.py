@@ -20,14 +20,11 @@ from hubs.people.access import get_person_for, person_scope
 from hubs.people.models import Consent, ConsentSection, ConsentWithdrawal, Person, Sex
 from hubs.staff.models import User
 from tests import factories
+from tests.helpers.db import count_rows
 
 # Valid Modulus 11 check digits, in the 999 range that is never issued to a real person.
 VALID_NHS_NUMBER = "9998765439"
 OTHER_VALID_NHS_NUMBER = "9997654323"
-
-
-def _person_count(db) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Person.id)))
 
 
 def _audit_rows(db, action: str) -> list[AuditEvent]:
@@ -85,7 +82,7 @@ def test_valid_nhs_number_is_accepted_and_stored_without_spaces(db, practice):
 def test_invalid_nhs_number_is_refused_naming_the_field_and_nothing_is_saved(
     db, practice, bad_number
 ):
-    before = _person_count(db)
+    before = count_rows(Person)
 
     with pytest.raises(ValidationError) as refused:
         services.register_person(
@@ -93,7 +90,7 @@ def test_invalid_nhs_number_is_refused_naming_the_field_and_nothing_is_saved(
         )
 
     assert refused.value.field == "nhs_number"
-    assert _person_count(db) == before
+    assert count_rows(Person) == before
     assert _audit_rows(db, "person.create") == []
 
 
@@ -106,7 +103,7 @@ def test_person_without_nhs_number_can_be_registered(db, practice):
 
 def test_duplicate_nhs_number_is_refused(db, practice):
     services.register_person(db.session, None, **_person_values(practice))
-    before = _person_count(db)
+    before = count_rows(Person)
 
     with pytest.raises(ValidationError) as refused:
         services.register_person(
@@ -116,7 +113,7 @@ def test_duplicate_nhs_number_is_refused(db, practice):
         )
 
     assert refused.value.field == "nhs_number"
-    assert _person_count(db) == before
+    assert count_rows(Person) == before
 
 
 def test_date_of_birth_in_the_future_is_refused(db, practice):
@@ -128,7 +125,7 @@ def test_date_of_birth_in_the_future_is_refused(db, practice):
         )
 
     assert refused.value.field == "date_of_birth"
-    assert _person_count(db) == 0
+    assert count_rows(Person) == 0
 
 
 def test_date_of_birth_today_is_accepted(db, practice):
@@ -143,7 +140,7 @@ def test_unknown_ethnic_category_is_refused(db, practice):
         services.register_person(db.session, None, **_person_values(practice, ethnic_category="X"))
 
     assert refused.value.field == "ethnic_category"
-    assert _person_count(db) == 0
+    assert count_rows(Person) == 0
 
 
 def test_person_needs_no_diagnosis_field_at_all(db, practice):

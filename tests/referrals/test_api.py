@@ -9,13 +9,7 @@ from openapi_spec_validator import validate
 
 from hubs.extensions import db
 from hubs.referrals.models import Referral
-from hubs.staff.services import create_api_token
-
-
-def _bearer(user) -> dict[str, str]:
-    _, plain = create_api_token(db.session, user, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
+from tests.helpers.api import bearer
 
 
 def _body(world, **extra):
@@ -32,7 +26,7 @@ def _body(world, **extra):
 
 
 def test_api_creates_a_referral_and_reads_it_back_with_its_clock(client, world, named_services):
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     created = client.post("/api/v1/referrals/", json=_body(world), headers=headers)
     assert created.status_code == 201, created.json
     assert created.json["status"] == "received" and created.json["hub_id"] == world.hub_a.id
@@ -42,7 +36,7 @@ def test_api_creates_a_referral_and_reads_it_back_with_its_clock(client, world, 
 
 def test_api_refuses_a_referral_without_needs_naming_the_field(client, world, named_services):
     response = client.post(
-        "/api/v1/referrals/", json=_body(world, needs=[]), headers=_bearer(world.users["clinician"])
+        "/api/v1/referrals/", json=_body(world, needs=[]), headers=bearer(world.users["clinician"])
     )
     assert response.status_code == 422 and response.json["field"] == "needs"
     assert db.session.scalar(sa.select(sa.func.count(Referral.id))) == 0
@@ -51,7 +45,7 @@ def test_api_refuses_a_referral_without_needs_naming_the_field(client, world, na
 def test_api_refuses_an_unknown_need_domain_naming_the_field(client, world, named_services):
     body = _body(world, needs=[{"domain": "diagnosis", "severity": "high"}])
     response = client.post(
-        "/api/v1/referrals/", json=body, headers=_bearer(world.users["clinician"])
+        "/api/v1/referrals/", json=body, headers=bearer(world.users["clinician"])
     )
     assert response.status_code == 422 and response.json["field"].startswith("needs")
 
@@ -61,7 +55,7 @@ def test_api_refuses_a_future_received_date_naming_the_field(client, world, name
     response = client.post(
         "/api/v1/referrals/",
         json=_body(world, received_on=future),
-        headers=_bearer(world.users["clinician"]),
+        headers=bearer(world.users["clinician"]),
     )
     assert response.status_code == 422 and response.json["field"] == "received_on"
 
@@ -70,7 +64,7 @@ def test_api_refuses_an_unknown_service_naming_the_field(client, world, named_se
     response = client.post(
         "/api/v1/referrals/",
         json=_body(world, service_id=999999),
-        headers=_bearer(world.users["clinician"]),
+        headers=bearer(world.users["clinician"]),
     )
     assert response.status_code == 422 and response.json["field"] == "service_id"
 
@@ -80,7 +74,7 @@ def test_api_signpost_without_destination_is_422_and_illegal_action_is_409(
 ):
     referral = make_referral()
     db.session.commit()
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     signpost = client.post(
         f"/api/v1/referrals/{referral.id}/signpost", json={"handover_note": "x"}, headers=headers
     )
@@ -99,7 +93,7 @@ def test_api_transition_triages_a_referral(client, world, make_referral):
     response = client.post(
         f"/api/v1/referrals/{referral.id}/triage",
         json={"rationale": "MDT agreed", "priority": "urgent"},
-        headers=_bearer(world.users["clinician"]),
+        headers=bearer(world.users["clinician"]),
     )
     assert response.status_code == 200 and response.json["status"] == "triaged"
     assert response.json["priority"] == "urgent"
@@ -108,7 +102,7 @@ def test_api_transition_triages_a_referral(client, world, make_referral):
 def test_api_applies_the_same_access_rule_other_hub_gets_404(client, world, make_referral):
     referral = make_referral()
     db.session.commit()
-    headers = _bearer(world.users["other_hub_clinician"])
+    headers = bearer(world.users["other_hub_clinician"])
     assert client.get(f"/api/v1/referrals/{referral.id}", headers=headers).status_code == 404
     listed = client.get("/api/v1/referrals/", headers=headers).json
     assert listed["total"] == 0 and listed["items"] == []
@@ -121,7 +115,7 @@ def test_api_list_filters_and_pages(client, world, make_referral):
         make_referral(priority=Priority.URGENT)
     make_referral(priority=Priority.ROUTINE)
     db.session.commit()
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
     page = client.get("/api/v1/referrals/?priority=urgent&per_page=2", headers=headers).json
     assert page["total"] == 3 and len(page["items"]) == 2 and page["pages"] == 2
     assert {item["priority"] for item in page["items"]} == {"urgent"}
@@ -130,7 +124,7 @@ def test_api_list_filters_and_pages(client, world, make_referral):
 
 
 def test_api_analyst_token_is_refused(client, world, named_services):
-    response = client.get("/api/v1/referrals/", headers=_bearer(world.users["analyst"]))
+    response = client.get("/api/v1/referrals/", headers=bearer(world.users["analyst"]))
     assert response.status_code == 403
 
 
@@ -164,7 +158,7 @@ def test_api_registers_a_new_person_with_their_referral(client, world, named_ser
     )
     del body["person_id"]
     response = client.post(
-        "/api/v1/referrals/", json=body, headers=_bearer(world.users["hub_admin"])
+        "/api/v1/referrals/", json=body, headers=bearer(world.users["hub_admin"])
     )
     assert response.status_code == 201 and response.json["hub_id"] == world.hub_a.id
 
@@ -187,7 +181,7 @@ def test_api_refuses_an_invalid_nhs_number_naming_the_field_and_saves_nothing(
     )
     del body["person_id"]
     response = client.post(
-        "/api/v1/referrals/", json=body, headers=_bearer(world.users["hub_admin"])
+        "/api/v1/referrals/", json=body, headers=bearer(world.users["hub_admin"])
     )
     assert response.status_code == 422 and response.json["field"] == "person.nhs_number"
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == people
@@ -197,6 +191,6 @@ def test_api_needs_exactly_one_way_to_name_the_person(client, world, named_servi
     body = _body(world)
     del body["person_id"]
     response = client.post(
-        "/api/v1/referrals/", json=body, headers=_bearer(world.users["clinician"])
+        "/api/v1/referrals/", json=body, headers=bearer(world.users["clinician"])
     )
     assert response.status_code == 422 and response.json["field"] == "person_id"

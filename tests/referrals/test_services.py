@@ -23,11 +23,8 @@ from hubs.referrals.models import (
 )
 from hubs.referrals.states import EpisodeStatus, ReferralStatus
 from tests import factories
+from tests.helpers.db import count_rows
 from tests.referrals.conftest import referral_input
-
-
-def _count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_referral_is_valid_with_needs_and_no_diagnosis(make_referral, world):
@@ -74,10 +71,10 @@ def test_person_with_no_registered_practice_needs_a_chosen_hub(make_referral, wo
 
 
 def test_referral_without_needs_is_refused_and_nothing_is_saved(make_referral):
-    before = _count(Referral)
+    before = count_rows(Referral)
     with pytest.raises(ValidationError) as error:
         make_referral(needs=[])
-    assert error.value.field == "needs" and _count(Referral) == before
+    assert error.value.field == "needs" and count_rows(Referral) == before
 
 
 def test_referral_received_in_the_future_is_refused(make_referral):
@@ -336,7 +333,7 @@ def test_new_person_and_referral_are_recorded_together(world, named_services):
 
 
 def test_new_person_with_invalid_nhs_number_saves_nothing(world, named_services):
-    people_before = _count(Person)
+    people_before = count_rows(Person)
     with pytest.raises(ValidationError) as error:
         services.receive_referral_for_new_person(
             db.session,
@@ -352,7 +349,7 @@ def test_new_person_with_invalid_nhs_number_saves_nothing(world, named_services)
             referral_input(),
         )
     assert error.value.field == "person.nhs_number"
-    assert _count(Person) == people_before
+    assert count_rows(Person) == people_before
 
 
 def test_needs_keep_severity_and_the_persons_own_words(make_referral):

@@ -14,10 +14,7 @@ from hubs.referrals.models import Referral, ReferralSource
 from hubs.referrals.states import ReferralStatus
 from tests import factories
 from tests.conftest import csrf_token
-
-
-def _count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+from tests.helpers.db import count_rows
 
 
 def _intake(world, **extra: str) -> dict[str, str]:
@@ -114,7 +111,7 @@ def test_intake_with_no_needs_rerenders_with_the_error_summary_and_saves_nothing
         and "There is a problem" in html
         and "Add at least one need" in html
     )
-    assert _count(Referral) == 0
+    assert count_rows(Referral) == 0
 
 
 def test_intake_with_a_future_date_names_the_field(login_as, world, named_services):
@@ -139,11 +136,11 @@ def test_intake_for_a_new_person_with_an_invalid_nhs_number_saves_nothing(
         },
     )
     del body["person_id"]
-    people = _count(Person)
+    people = count_rows(Person)
     response = _post(login_as(world.users["hub_admin"]), "/referrals/new", body)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "valid 10-digit NHS number" in html
-    assert _count(Person) == people and _count(Referral) == 0
+    assert count_rows(Person) == people and count_rows(Referral) == 0
 
 
 def test_intake_for_a_new_person_creates_them_in_their_practices_hub(
@@ -172,9 +169,9 @@ def test_intake_warns_about_an_open_referral_until_confirmed(login_as, world, ma
     page = browser.get(f"/referrals/new?person_id={world.person_a.id}").get_data(as_text=True)
     assert "already has an open referral" in page
     refused = _post(browser, "/referrals/new", _intake(world))
-    assert refused.status_code == 422 and _count(Referral) == 1
+    assert refused.status_code == 422 and count_rows(Referral) == 1
     accepted = _post(browser, "/referrals/new", _intake(world, confirm_duplicate="y"))
-    assert accepted.status_code == 302 and _count(Referral) == 2
+    assert accepted.status_code == 302 and count_rows(Referral) == 2
 
 
 def test_triage_form_moves_the_referral_and_shows_in_history(login_as, world, make_referral):

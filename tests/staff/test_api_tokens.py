@@ -4,34 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 
-import pytest
 import sqlalchemy as sa
-from flask import Flask, g, request_started
+from flask import Flask
 
 from hubs.core.audit import AuditEvent
 from hubs.staff.models import ApiToken, User, UserSession
 
 TOKEN_LINE = re.compile(r"^(hubs_[A-Za-z0-9_-]{20,})$", re.MULTILINE)
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app: Flask) -> Iterator[None]:
-    """Give every request its own `flask.g`, as a real server does.
-
-    The shared `db` fixture keeps one app context open for the whole test and Flask reuses
-    it for each test request, so `g` (where Flask-Login caches the current user, and the
-    auth hook notes a token sign-in) would carry one request's identity into the next.
-    """
-
-    def clear(sender: Flask, **extra: object) -> None:
-        for name in list(g):
-            g.pop(name)
-
-    request_started.connect(clear, app, weak=False)
-    yield
-    request_started.disconnect(clear, app)
 
 
 def run_cli(app: Flask, *args: str):

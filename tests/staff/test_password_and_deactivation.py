@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g, request_started
+from flask import Flask
 from flask.testing import FlaskClient
 
 from hubs.core.audit import AuditEvent
@@ -17,27 +16,10 @@ from hubs.staff.models import ApiToken, User, UserSession
 from hubs.staff.passwords import verify_password
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD
+from tests.helpers.web import post_sign_in
 
 COOKIE = "hubs_session"
 NEW_PASSWORD = "a-much-longer-new-passphrase"
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app: Flask) -> Iterator[None]:
-    """Give every request its own `flask.g`, as a real server does.
-
-    The shared `db` fixture keeps one app context open for the whole test and Flask reuses
-    it for each test request, so `g` (where Flask-Login caches the current user) would carry
-    one request's user into the next, even into another browser's request.
-    """
-
-    def clear(sender: Flask, **extra: object) -> None:
-        for name in list(g):
-            g.pop(name)
-
-    request_started.connect(clear, app, weak=False)
-    yield
-    request_started.disconnect(clear, app)
 
 
 def browser_signed_in_as(app: Flask, user: User) -> FlaskClient:
@@ -82,14 +64,6 @@ def change_password(client: FlaskClient, current: str, new: str, confirm: str | 
             "new_password": new,
             "confirm_password": new if confirm is None else confirm,
         },
-    )
-
-
-def sign_in_form(app: Flask, email: str, password: str):
-    browser = app.test_client()
-    token = csrf_token(browser, "/sign-in")
-    return browser.post(
-        "/sign-in", data={"csrf_token": token, "email": email, "password": password}
     )
 
 
@@ -174,8 +148,9 @@ def test_password_change_stores_a_new_argon2id_hash_and_only_the_new_password_wo
     assert stored.startswith("$argon2id$")
     assert NEW_PASSWORD not in stored
     assert verify_password(stored, NEW_PASSWORD)
-    assert sign_in_form(app, user.email, PASSWORD).status_code == 200  # refused: re-rendered
-    assert sign_in_form(app, user.email, NEW_PASSWORD).status_code == 302
+    refused = post_sign_in(app.test_client(), user.email, PASSWORD)
+    assert refused.status_code == 200  # refused: re-rendered
+    assert post_sign_in(app.test_client(), user.email, NEW_PASSWORD).status_code == 302
 
 
 def test_password_change_signs_out_every_other_session_but_keeps_this_browser_signed_in(

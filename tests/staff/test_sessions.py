@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 import sqlalchemy as sa
 import time_machine
-from flask import Flask, g, request_started
+from flask import Flask
 from flask.testing import FlaskClient
 
 from hubs.core.audit import AuditEvent
 from hubs.staff.models import User, UserSession
 from hubs.staff.sessions import token_digest
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD
+from tests.helpers.web import sign_in_with_form
 
 COOKIE = "hubs_session"
 T0 = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app: Flask) -> Iterator[None]:
-    """Give every request its own `flask.g`, as a real server does.
-
-    The shared `db` fixture keeps one app context open for the whole test and Flask reuses
-    it for each test request, so `g` (where Flask-Login caches the current user) would carry
-    one request's user into the next, even into another browser's request.
-    """
-
-    def clear(sender: Flask, **extra: object) -> None:
-        for name in list(g):
-            g.pop(name)
-
-    request_started.connect(clear, app, weak=False)
-    yield
-    request_started.disconnect(clear, app)
 
 
 def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:
@@ -46,14 +26,6 @@ def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:
     other = app.test_client()
     other.set_cookie(COOKIE, cookie.value)
     return other
-
-
-def sign_in_with_form(client: FlaskClient, user: User) -> None:
-    token = csrf_token(client, "/sign-in")
-    response = client.post(
-        "/sign-in", data={"csrf_token": token, "email": user.email, "password": PASSWORD}
-    )
-    assert response.status_code == 302
 
 
 def sessions_of(db, user: User) -> list[UserSession]:

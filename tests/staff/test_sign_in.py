@@ -3,49 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import sqlalchemy as sa
 import time_machine
-from flask import Flask, g, request_started
+from flask import Flask
 from flask.testing import FlaskClient
 
 from hubs.core.audit import AuditEvent
 from hubs.staff import services as staff_services
 from hubs.staff.models import LoginAttempt, User
 from hubs.staff.passwords import verify_password
-from tests.conftest import csrf_token
 from tests.factories import PASSWORD
+from tests.helpers.web import post_sign_in
 
 BAD_CREDENTIALS = "Enter a correct email address and password"
 LOCKED_OUT = "Too many sign-in attempts"
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
-
-
-def post_sign_in(client: FlaskClient, email: str, password: str, path: str = "/sign-in", **kw):
-    """Post the sign-in form as a browser would, with the CSRF token the page gave it."""
-    token = csrf_token(client, "/sign-in")
-    return client.post(path, data={"csrf_token": token, "email": email, "password": password}, **kw)
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app: Flask) -> Iterator[None]:
-    """Give every request its own `flask.g`, as a real server does.
-
-    The shared `db` fixture keeps one app context open for the whole test and Flask reuses
-    it for each test request, so `g` (where Flask-Login caches the current user) would carry
-    one request's user into the next, even into another browser's request.
-    """
-
-    def clear(sender: Flask, **extra: object) -> None:
-        for name in list(g):
-            g.pop(name)
-
-    request_started.connect(clear, app, weak=False)
-    yield
-    request_started.disconnect(clear, app)
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
-from hubs.extensions import db
 from hubs.support.models import Contact
 from tests.conftest import csrf_token
+from tests.helpers.db import count_rows
 
 
 def _post(browser, body: dict[str, object]):  # type: ignore[no-untyped-def]
@@ -31,10 +29,6 @@ def _body(world, **overrides: object) -> dict[str, object]:  # type: ignore[no-u
     return body
 
 
-def _count() -> int:
-    return db.session.scalar(sa.select(sa.func.count(Contact.id)))
-
-
 def test_api_logs_a_contact_for_an_allocated_person(login_as, world, allocated):
     response = _post(login_as(world.users["vcse_worker"]), _body(world))
     assert response.status_code == 201
@@ -45,7 +39,7 @@ def test_api_logs_a_contact_for_an_allocated_person(login_as, world, allocated):
 def test_api_answers_404_for_a_person_outside_the_connectors_allocation(login_as, world, allocated):
     response = _post(login_as(world.users["other_vcse_worker"]), _body(world))
     assert response.status_code == 404
-    assert _count() == 0
+    assert count_rows(Contact) == 0
 
 
 def test_api_answers_422_naming_the_field_for_a_future_date(login_as, world, allocated):
@@ -53,14 +47,14 @@ def test_api_answers_422_naming_the_field_for_a_future_date(login_as, world, all
     response = _post(login_as(world.users["vcse_worker"]), _body(world, contact_on=tomorrow))
     assert response.status_code == 422
     assert response.get_json()["field"] == "contact_on"
-    assert _count() == 0
+    assert count_rows(Contact) == 0
 
 
 def test_api_answers_422_naming_the_field_for_an_absurd_duration(login_as, world, allocated):
     response = _post(login_as(world.users["vcse_worker"]), _body(world, duration_minutes=1000))
     assert response.status_code == 422
     assert response.get_json()["field"] == "duration_minutes"
-    assert _count() == 0
+    assert count_rows(Contact) == 0
 
 
 def test_api_answers_422_naming_the_field_for_an_unknown_mode(login_as, world, allocated):

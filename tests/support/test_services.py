@@ -27,10 +27,7 @@ from hubs.support.models import (
 )
 from tests import factories
 from tests.builders import RECEIVED_DAYS_AGO, contact_input
-
-
-def _count(model) -> int:  # type: ignore[no-untyped-def]
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+from tests.helpers.db import count_rows
 
 
 def _events(person_id: int) -> list[tuple[ClockEventKind, dt.date]]:
@@ -58,7 +55,7 @@ def test_connector_cannot_log_for_a_person_outside_their_allocation(world, alloc
         services.log_contact(
             db.session, world.users["other_vcse_worker"], world.person_a.id, contact_input()
         )
-    assert _count(Contact) == 0
+    assert count_rows(Contact) == 0
 
 
 def test_connector_cannot_log_for_a_person_who_only_consented_to_share(world, allocated):
@@ -117,13 +114,13 @@ def test_hub_administrator_cannot_log_support(world, allocated):
 def test_contact_with_a_bad_date_or_duration_is_refused_naming_the_field_and_nothing_is_saved(
     world, allocated, overrides, field
 ):
-    before = (_count(Contact), _count(AuditEvent), _count(ClockEvent))
+    before = (count_rows(Contact), count_rows(AuditEvent), count_rows(ClockEvent))
     with pytest.raises(ValidationError) as refused:
         services.log_contact(
             db.session, world.users["vcse_worker"], world.person_a.id, contact_input(**overrides)
         )
     assert refused.value.field == field
-    assert (_count(Contact), _count(AuditEvent), _count(ClockEvent)) == before
+    assert (count_rows(Contact), count_rows(AuditEvent), count_rows(ClockEvent)) == before
 
 
 def test_contact_on_the_day_of_the_first_referral_and_of_twelve_hours_is_accepted(world, allocated):
@@ -300,7 +297,7 @@ def test_signposting_needs_a_follow_up_date_on_or_after_the_day(world, allocated
     with pytest.raises(ValidationError) as refused:
         _signpost(world, offer, follow_up_on=dt.date.today() - dt.timedelta(days=1))
     assert refused.value.field == "follow_up_on"
-    assert _count(Signposting) == 0
+    assert count_rows(Signposting) == 0
 
 
 def test_signposting_to_a_hub_team_is_refused(world, allocated):
