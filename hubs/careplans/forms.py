@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from hubs.careplans.models import ActionCategory, AgreementMethod, GoalStatus
-from hubs.referrals.forms import options
+from hubs.core.web import options
 from hubs.referrals.models import NeedDomain
 
 LONG = [Length(max=8000)]

@@ -20,7 +20,7 @@ from hubs.careplans.outcomes import (
     REQOL_PHYSICAL_KEY,
 )
 from hubs.core.types import today
-from hubs.referrals.forms import options
+from hubs.core.web import options
 
 RATING_CHOICES = options((str(n), f"{n} {label.lower()}") for n, label in DIALOG_RATINGS.items())
 REQOL_CHOICES = options((str(n), str(n)) for n in range(REQOL_MIN, REQOL_MAX + 1))

@@ -13,8 +13,8 @@ from hubs.careplans import outcome_forms as forms
 from hubs.careplans import outcomes
 from hubs.careplans.models import MeasureKind
 from hubs.core.errors import DomainError, NotFound
+from hubs.core.web import show_error
 from hubs.extensions import db
-from hubs.referrals.views import show_error
 from hubs.staff.models import User
 
 bp = Blueprint("outcomes", __name__)

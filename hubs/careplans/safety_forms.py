@@ -16,7 +16,7 @@ from wtforms.validators import Length, Optional
 
 from hubs.careplans.models import AgreementMethod
 from hubs.careplans.safety import MAX_SECTION, TEXT_SECTIONS
-from hubs.referrals.forms import options
+from hubs.core.web import options
 
 SECTION = [Length(max=MAX_SECTION)]
 

@@ -18,10 +18,9 @@ from hubs.careplans.access import PlanAccess
 from hubs.careplans.models import AgreementMethod, PlanStatus, SafetyPlan
 from hubs.core.errors import Conflict, DomainError, NotFound, ValidationError
 from hubs.core.types import today
+from hubs.core.web import options, show_error
 from hubs.extensions import db
 from hubs.people.models import Person
-from hubs.referrals.forms import options
-from hubs.referrals.views import show_error
 
 bp = Blueprint("safetyplans", __name__)
 

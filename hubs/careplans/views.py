@@ -21,10 +21,10 @@ from hubs.careplans.models import (
 from hubs.core import audit
 from hubs.core.errors import DomainError, NotFound
 from hubs.core.types import today
+from hubs.core.web import show_error
 from hubs.extensions import db
 from hubs.people.access import get_person_for
 from hubs.referrals.models import Episode, NeedDomain
-from hubs.referrals.views import show_error
 
 bp = Blueprint("careplans", __name__)
 

@@ -21,9 +21,8 @@ from hubs.core import audit
 from hubs.core.errors import ValidationError
 from hubs.core.paging import Paged, page_arg
 from hubs.core.types import today
+from hubs.core.web import options, show_error
 from hubs.extensions import db
-from hubs.referrals.forms import options
-from hubs.referrals.views import show_error
 from hubs.staff.models import User
 from hubs.support.forms import QuickContactForm
 

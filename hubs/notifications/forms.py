@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
+from hubs.core.web import options
 from hubs.notifications.services import TaskOutcome
 from hubs.people.models import ContactPreference
-from hubs.referrals.forms import options
 
 
 class CloseTaskForm(FlaskForm):

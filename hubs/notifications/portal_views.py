@@ -14,12 +14,12 @@ from werkzeug.wrappers import Response
 
 from hubs.core import audit
 from hubs.core.errors import DomainError, NotFound
+from hubs.core.web import show_error
 from hubs.extensions import db
 from hubs.notifications import services
 from hubs.notifications.forms import ContactPreferenceForm
 from hubs.people.models import ContactPreference, Person
 from hubs.portal.views import bp, own_person_id
-from hubs.referrals.views import show_error
 
 
 def _page(form: ContactPreferenceForm, person: Person, status: int = 200) -> tuple[str, int]:

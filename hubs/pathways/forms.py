@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from hubs.core.web import options
 from hubs.pathways.models import ChecklistItem, OnwardSupport, TransitionKind
-from hubs.referrals.forms import options
 
 KIND_CHOICES = options((k.value, k.label) for k in TransitionKind)
 SUPPORT_CHOICES = options((s.value, s.label) for s in OnwardSupport)

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from hubs.core import audit
 from hubs.core.errors import ValidationError
 from hubs.core.types import today
+from hubs.core.web import options, show_error
 from hubs.directory.models import Hub
 from hubs.extensions import db
 from hubs.pathways import discharge as discharging
@@ -27,9 +28,7 @@ from hubs.pathways.access import get_transition_for, sides_of
 from hubs.pathways.models import ChecklistItem, OnwardSupport, Transition, TransitionKind
 from hubs.pathways.states import TransitionAction, TransitionState, available_actions
 from hubs.referrals.access import get_episode_for
-from hubs.referrals.forms import options
 from hubs.referrals.models import Episode
-from hubs.referrals.views import show_error
 from hubs.staff.models import HubMembership, User
 
 bp = Blueprint("pathways", __name__, url_prefix="/transitions")

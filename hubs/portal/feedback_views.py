@@ -15,12 +15,11 @@ from wtforms.validators import Length, Optional
 from hubs.caseloads.queries import get_managed_hub
 from hubs.core import audit
 from hubs.core.errors import DomainError
+from hubs.core.web import options, show_error
 from hubs.extensions import db
 from hubs.portal.feedback import I_STATEMENT_MAX, give_feedback, hub_feedback
 from hubs.portal.models import FftAnswer
 from hubs.portal.views import bp, own_person_id
-from hubs.referrals.forms import options
-from hubs.referrals.views import show_error
 
 
 class FeedbackForm(FlaskForm):

@@ -21,14 +21,13 @@ from hubs.careplans.models import CarePlan, PlanStatus
 from hubs.core import audit
 from hubs.core.errors import DomainError, NotFound
 from hubs.core.types import today
+from hubs.core.web import options, show_error
 from hubs.directory.models import Organisation
 from hubs.extensions import db
 from hubs.people.models import Consent, ConsentSection
 from hubs.people.services import grant_consent, withdraw_consent
 from hubs.portal.views import bp, own_person_id
-from hubs.referrals.forms import options
 from hubs.referrals.models import CareTeamMember, Episode
-from hubs.referrals.views import show_error
 
 SECTION_WORDS = {
     "demographics": "My details",

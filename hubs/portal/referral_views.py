@@ -11,13 +11,14 @@ from werkzeug.wrappers import Response
 from hubs.core import audit
 from hubs.core.errors import DomainError
 from hubs.core.types import today
+from hubs.core.web import show_error
 from hubs.extensions import db
 from hubs.portal.views import bp, own_person_id
 from hubs.referrals import forms, queries, services
 from hubs.referrals.models import Priority, Referral, ReferralSource
 from hubs.referrals.queries import ReferralClocks
 from hubs.referrals.states import ReferralStatus
-from hubs.referrals.views import needs_from, show_error
+from hubs.referrals.views import needs_from
 
 
 def what_happens_next(referral: Referral, clocks: ReferralClocks) -> str:

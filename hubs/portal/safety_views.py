@@ -14,10 +14,10 @@ from hubs.careplans.access import PlanAccess
 from hubs.careplans.safety_forms import ProposeForm
 from hubs.careplans.safety_views import pdf_response, printable
 from hubs.core.errors import DomainError
+from hubs.core.web import show_error
 from hubs.extensions import db
 from hubs.people.models import Person
 from hubs.portal.views import bp
-from hubs.referrals.views import show_error
 
 
 def _actor() -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,17 +15,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from hubs.core.web import options
 from hubs.people.models import Sex
 from hubs.referrals.models import NeedDomain, Priority, ReferralSource, Severity
-
-
-def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
-    """Select and radio choices as WTForms wants them, from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 NEED_CHOICES = options([("", "Choose a need"), *((d.value, d.label) for d in NeedDomain)])
 SEVERITY_CHOICES = options((s.value, s.value.capitalize()) for s in Severity)

@@ -6,13 +6,13 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from hubs.core import audit
-from hubs.core.errors import DomainError, ValidationError
+from hubs.core.errors import DomainError
+from hubs.core.web import Page, actor, audits, form_status, handle_form, options, page
 from hubs.directory.models import GpPractice, Hub, Service, ServiceKind
 from hubs.extensions import db
 from hubs.people.access import get_person_for, hub_ids_of
@@ -34,31 +34,12 @@ from hubs.staff.models import HubMembership, User
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
 
-def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
-
-
 def _enum_arg(enum_cls: Any, name: str) -> Any:
     value = request.args.get(name) or None
     try:
         return enum_cls(value) if value else None
     except ValueError:
         return None
-
-
-def show_error(form: Any, error: DomainError) -> None:
-    """Put a service's error on the form field it names (or the form as a whole)."""
-    target = form
-    for part in (error.field or "").split("."):
-        target = getattr(target, part, None) if part else None
-        if target is None:
-            break
-        if hasattr(target, "form") and hasattr(target.form, "_fields"):
-            target = target.form
-    if target is not None and hasattr(target, "errors") and not hasattr(target, "_fields"):
-        target.errors = [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def needs_from(form: Any) -> list[services.NeedInput]:
@@ -76,33 +57,30 @@ def needs_from(form: Any) -> list[services.NeedInput]:
 # --- Queue --------------------------------------------------------------------------------
 
 
-@bp.get("/")
-def queue() -> str:
-    filters = queries.QueueFilters(
+# The filters' choices on the queue page.
+VOCABULARY = {"statuses": ReferralStatus, "priorities": Priority, "needs": NeedDomain}
+
+
+def _queue_filters() -> queries.QueueFilters:
+    return queries.QueueFilters(
         status=_enum_arg(ReferralStatus, "status"),
         priority=_enum_arg(Priority, "priority"),
         need=_enum_arg(NeedDomain, "need"),
         hub_id=request.args.get("hub", type=int),
     )
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    results = queries.triage_queue(db.session, _actor(), filters, page=page)
+
+
+@bp.get("/")
+def queue() -> Page:
+    filters, number = _queue_filters(), max(1, request.args.get("page", 1, type=int) or 1)
+    results = queries.triage_queue(db.session, actor(), filters, page=number)
     audit.record(
-        "referral.list", actor=_actor(), record_type="referral_list", record_id=f"page-{page}"
+        "referral.list", actor=actor(), record_type="referral_list", record_id=f"page-{number}"
     )
-    hubs = db.session.scalars(sa.select(Hub).where(Hub.id.in_(hub_ids_of(_actor())))).all()
-    page_html = render_template(
-        "referrals/queue.html",
-        results=results,
-        filters=filters,
-        hubs=hubs,
-        statuses=ReferralStatus,
-        priorities=Priority,
-        needs=NeedDomain,
-    )
-    # After rendering: a commit expires every loaded row and the template would reload each
-    # referral one by one (the statement count would grow with the page size).
-    db.session.commit()
-    return page_html
+    hubs = db.session.scalars(sa.select(Hub).where(Hub.id.in_(hub_ids_of(actor())))).all()
+    # `page` commits after rendering: a commit expires every loaded row and the template
+    # would reload each referral one by one (the statement count would grow with the page).
+    return page("referrals/queue.html", results=results, filters=filters, hubs=hubs, **VOCABULARY)
 
 
 # --- Intake -------------------------------------------------------------------------------
@@ -110,7 +88,7 @@ def queue() -> str:
 
 def _intake_choices(form: forms.ReferralForm) -> None:
     hubs = db.session.scalars(sa.select(Hub).order_by(Hub.name)).all()
-    form.hub_id.choices = forms.options(
+    form.hub_id.choices = options(
         [("", "The person's own hub (from their GP practice)")]
         + [(str(h.id), h.name) for h in hubs]
     )
@@ -119,11 +97,11 @@ def _intake_choices(form: forms.ReferralForm) -> None:
         .where(Service.is_active.is_(True), Service.kind != ServiceKind.HUB_TEAM)
         .order_by(Service.name)
     ).all()
-    form.service_id.choices = forms.options(
+    form.service_id.choices = options(
         [("", "The hub team")] + [(str(s.id), s.name) for s in services_]
     )
     practices = db.session.scalars(sa.select(GpPractice).order_by(GpPractice.name)).all()
-    form.person.gp_practice_id.choices = forms.options(
+    form.person.gp_practice_id.choices = options(
         [("", "Not registered or not known")] + [(str(p.id), p.name) for p in practices]
     )
 
@@ -164,42 +142,46 @@ def _new_person_values(form: forms.ReferralForm) -> dict[str, Any]:
     }
 
 
+def _receive(form: forms.ReferralForm, person: Any) -> Any:
+    if person:
+        return services.receive_referral(db.session, actor(), person, _referral_input(form))
+    return services.receive_referral_for_new_person(
+        db.session, actor(), _new_person_values(form), _referral_input(form)
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
-def new() -> Response | tuple[str, int] | str:
+def new() -> Page:
     person_id = request.values.get("person_id", type=int)
-    person = get_person_for(db.session, _actor(), person_id) if person_id else None
+    person = get_person_for(db.session, actor(), person_id) if person_id else None
     form = forms.ReferralForm()
     _intake_choices(form)
+    adding_a_need = "add_need" in request.form
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
-        duplicates = services.open_referrals_for(db.session, person.id) if person else []
-        return render_template(
-            "referrals/new.html", form=form, person=person, duplicates=duplicates
-        )
-    if "add_need" in request.form:
+    elif adding_a_need:
         form.needs.append_entry()
-        return render_template("referrals/new.html", form=form, person=person, duplicates=[])
-    if form.validate():
-        try:
-            if person:
-                referral = services.receive_referral(
-                    db.session, _actor(), person, _referral_input(form)
-                )
-            else:
-                referral = services.receive_referral_for_new_person(
-                    db.session, _actor(), _new_person_values(form), _referral_input(form)
-                )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_received_message(referral))
-            return redirect(url_for("referrals.detail", referral_id=referral.id))
-    duplicates = services.open_referrals_for(db.session, person.id) if person else []
-    return render_template(
-        "referrals/new.html", form=form, person=person, duplicates=duplicates
-    ), 422
+    elif isinstance(outcome := _submit_intake(form, person), Response):
+        return outcome
+    duplicates = _duplicates(person) if not adding_a_need else []
+    return page(
+        "referrals/new.html", form_status(form), form=form, person=person, duplicates=duplicates
+    )
+
+
+def _duplicates(person: Any) -> list[Referral]:
+    return services.open_referrals_for(db.session, person.id) if person else []
+
+
+def _submit_intake(form: forms.ReferralForm, person: Any) -> Response | int:
+    # Every domain error (a duplicate to confirm, a routing choice) belongs on the form.
+    return handle_form(
+        form,
+        lambda: _receive(form, person),
+        done=lambda referral: url_for("referrals.detail", referral_id=referral.id),
+        message=_received_message,
+        catch=(DomainError,),
+    )
 
 
 def _received_message(referral: Any) -> str:
@@ -227,32 +209,31 @@ DETAIL_OPTIONS = (
 )
 
 
-@bp.get("/<int:referral_id>")
-def detail(referral_id: int) -> str:
-    referral = get_referral_for(db.session, _actor(), referral_id, DETAIL_OPTIONS)
-    audit.record(
-        "referral.view",
-        actor=_actor(),
-        record_type="referral",
-        record_id=referral.id,
-        person_id=referral.person_id,
-    )
-    clocks = queries.clocks_for_many(db.session, [referral])[referral.id]
-    member = db.session.scalar(
-        sa.select(HubMembership.id).where(
-            HubMembership.user_id == _actor().id, HubMembership.hub_id == referral.hub_id
+def _is_member(referral: Referral) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(HubMembership.id).where(
+                HubMembership.user_id == actor().id, HubMembership.hub_id == referral.hub_id
+            )
         )
     )
-    actions = available_actions(referral.status, _actor().access_role) if member else []
-    page = render_template(
+
+
+@bp.get("/<int:referral_id>")
+@audits("referral.view")
+def detail(referral_id: int) -> Page:
+    referral = get_referral_for(db.session, actor(), referral_id, DETAIL_OPTIONS)
+    clocks = queries.clocks_for_many(db.session, [referral])[referral.id]
+    actions = available_actions(referral.status, actor().access_role)
+    # `page` commits after rendering, so the referral and its history are not reloaded.
+    return page(
         "referrals/detail.html",
+        shows=referral,
         referral=referral,
         clocks=clocks,
-        actions=actions,
+        actions=actions if _is_member(referral) else [],
         ReferralAction=ReferralAction,
     )
-    db.session.commit()  # after rendering, so the referral and its history are not reloaded
-    return page
 
 
 ACTION_FORMS = {
@@ -272,7 +253,7 @@ def _action_choices(form: Any, referral: Any) -> None:
             .where(HubMembership.hub_id == referral.hub_id, User.is_active.is_(True))
             .order_by(User.display_name)
         ).all()
-        form.lead_worker_id.choices = forms.options(
+        form.lead_worker_id.choices = options(
             [("", "Choose a lead worker")]
             + [(str(u.id), f"{u.display_name} ({u.role_label})") for u in team]
         )
@@ -283,7 +264,7 @@ def _action_choices(form: Any, referral: Any) -> None:
             .where(sa.or_(Service.hub_id.is_(None), Service.hub_id != referral.hub_id))
             .order_by(Service.name)
         ).all()
-        form.service_id.choices = forms.options(
+        form.service_id.choices = options(
             [("", "Choose a service")] + [(str(s.id), s.name) for s in candidates]
         )
     if isinstance(form, forms.TriageForm) and not form.priority.data:
@@ -291,11 +272,11 @@ def _action_choices(form: Any, referral: Any) -> None:
 
 
 def _apply(action: ReferralAction, referral: Any, form: Any) -> Any:
-    actor, session = _actor(), db.session
+    user, session = actor(), db.session
     if action == ReferralAction.TRIAGE:
         return services.triage(
             session,
-            actor,
+            user,
             referral,
             rationale=form.rationale.data or "",
             priority=Priority(form.priority.data),
@@ -303,7 +284,7 @@ def _apply(action: ReferralAction, referral: Any, form: Any) -> Any:
     if action == ReferralAction.ACCEPT:
         return services.accept(
             session,
-            actor,
+            user,
             referral,
             lead_worker_id=_int(form.lead_worker_id.data),
             package_started_on=form.package_started_on.data,
@@ -311,70 +292,58 @@ def _apply(action: ReferralAction, referral: Any, form: Any) -> Any:
     if action == ReferralAction.SIGNPOST:
         return services.signpost(
             session,
-            actor,
+            user,
             referral,
             service_id=_int(form.service_id.data),
             handover_note=form.handover_note.data or "",
             confirmed_on=form.confirmed_on.data,
         )
     if action == ReferralAction.WITHDRAW:
-        return services.withdraw(session, actor, referral, reason=form.reason.data or "")
-    return services.enter_in_error(session, actor, referral, reason=form.reason.data or "")
+        return services.withdraw(session, user, referral, reason=form.reason.data or "")
+    return services.enter_in_error(session, user, referral, reason=form.reason.data or "")
 
 
 @bp.route(
     "/<int:referral_id>/<any(triage,accept,signpost,withdraw,enter_in_error):action>",
     methods=["GET", "POST"],
 )
-def act(referral_id: int, action: str) -> Response | tuple[str, int] | str:
-    referral = get_referral_for(db.session, _actor(), referral_id)
+def act(referral_id: int, action: str) -> Page:
+    referral = get_referral_for(db.session, actor(), referral_id)
     chosen = ReferralAction(action)
     form = ACTION_FORMS[chosen]()
     _action_choices(form, referral)
-    if form.validate_on_submit():
-        try:
-            _apply(chosen, referral, form)
-        except ValidationError as error:
-            db.session.rollback()
-            referral = get_referral_for(db.session, _actor(), referral_id)
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{chosen.label}: done")
-            return redirect(url_for("referrals.detail", referral_id=referral.id))
-        return render_template(
-            "referrals/action.html", referral=referral, form=form, action=chosen
-        ), 422
-    status = 422 if form.errors else 200
-    return render_template(
-        "referrals/action.html", referral=referral, form=form, action=chosen
-    ), status
+    outcome = handle_form(
+        form,
+        lambda: _apply(chosen, referral, form),
+        done=lambda _: url_for("referrals.detail", referral_id=referral_id),
+        message=f"{chosen.label}: done",
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    return page("referrals/action.html", outcome, referral=referral, form=form, action=chosen)
 
 
 # --- Episodes -----------------------------------------------------------------------------
 
 
 @bp.route("/episodes/<int:episode_id>/reassign", methods=["GET", "POST"])
-def reassign(episode_id: int) -> Response | tuple[str, int] | str:
-    episode = get_episode_for(db.session, _actor(), episode_id)
+def reassign(episode_id: int) -> Page:
+    episode = get_episode_for(db.session, actor(), episode_id)
     form = forms.ReassignForm()
     _action_choices(form, episode.referral)
-    if form.validate_on_submit():
-        try:
-            services.reassign_lead_worker(
-                db.session,
-                _actor(),
-                episode,
-                lead_worker_id=_int(form.lead_worker_id.data),
-                reason=form.reason.data or "",
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            episode = get_episode_for(db.session, _actor(), episode_id)
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Lead worker changed")
-            return redirect(url_for("referrals.detail", referral_id=episode.referral_id))
-        return render_template("referrals/reassign.html", episode=episode, form=form), 422
-    return render_template("referrals/reassign.html", episode=episode, form=form)
+    outcome = handle_form(
+        form,
+        lambda: _reassign(episode, form),
+        done=lambda _: url_for("referrals.detail", referral_id=episode.referral_id),
+        message="Lead worker changed",
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    return page("referrals/reassign.html", outcome, episode=episode, form=form)
+
+
+def _reassign(episode: Episode, form: forms.ReassignForm) -> Any:
+    lead_worker_id, reason = _int(form.lead_worker_id.data), form.reason.data or ""
+    return services.reassign_lead_worker(
+        db.session, actor(), episode, lead_worker_id=lead_worker_id, reason=reason
+    )

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from hubs.referrals.forms import options
+from hubs.core.web import options
 from hubs.referrals.models import NeedDomain
 from hubs.support.models import ActivityType, ContactMode, Reached, SignpostingOutcome
 

@@ -18,12 +18,11 @@ from werkzeug.wrappers import Response
 from hubs.core import audit
 from hubs.core.errors import ValidationError
 from hubs.core.types import today
+from hubs.core.web import options, show_error
 from hubs.directory.models import WEEKDAYS, AccessFeature, Lcp, Service, ServiceKind
 from hubs.extensions import db
 from hubs.referrals.access import get_supported_person
-from hubs.referrals.forms import options
 from hubs.referrals.models import NeedDomain
-from hubs.referrals.views import show_error
 from hubs.staff.models import User
 from hubs.support import forms, queries, services
 from hubs.support.models import ActivityType, ContactMode, Reached, SignpostingOutcome

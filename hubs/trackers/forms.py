@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from hubs.referrals.forms import options
+from hubs.core.web import options
 from hubs.trackers.models import (
     CessationOffer,
     EmploymentStatus,

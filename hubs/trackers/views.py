@@ -16,11 +16,10 @@ from werkzeug.wrappers import Response
 
 from hubs.core.errors import ValidationError
 from hubs.core.types import today
+from hubs.core.web import options, show_error
 from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
 from hubs.referrals.access import get_supported_person
-from hubs.referrals.forms import options
-from hubs.referrals.views import show_error
 from hubs.staff.models import User
 from hubs.trackers import forms, services
 from hubs.trackers.models import (

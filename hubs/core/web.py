@@ -1,0 +1,130 @@
+"""The shared web layer: what every HTML view needs, written once.
+
+A view reads as DESIGN §7 says: load the object, check access, then `handle_form` (validate →
+one service → commit → flash → redirect, or roll back and show the error on its field), then
+`page` (render, audit what the page shows, commit). Read-audit is declared on the view with
+`@audits("contact.view")`; `page(..., shows=record)` writes that row for the record shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import flash, g, redirect, render_template
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from hubs.core import audit
+from hubs.core.errors import DomainError, ValidationError
+from hubs.core.session import app_session
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+Page = tuple[str, int] | Response
+
+
+def actor() -> Any:
+    """The signed-in user as a plain object (services take it explicitly, never the proxy)."""
+    return current_user._get_current_object()
+
+
+def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Select and radio choices as WTForms wants them, from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def show_error(form: Any, error: DomainError) -> None:
+    """Put a service's error on the form field it names (dotted for nested forms), or on the
+    form as a whole, so the NHS error summary lists it with the field's own errors."""
+    target = form
+    for part in (error.field or "").split("."):
+        target = getattr(target, part, None) if part else None
+        if target is None:
+            break
+        if hasattr(target, "form") and hasattr(target.form, "_fields"):
+            target = target.form
+    if target is not None and hasattr(target, "errors") and not hasattr(target, "_fields"):
+        target.errors = [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def form_status(form: Any) -> int:
+    """422 while a form shows errors (so tools and tests see the refusal), else 200."""
+    return 422 if form.errors or form.form_errors else 200
+
+
+def handle_form(
+    form: Any,
+    work: Callable[[], T],
+    *,
+    done: Callable[[T], str],
+    message: str | Callable[[T], str] | None = None,
+    catch: tuple[type[DomainError], ...] = (ValidationError,),
+) -> Response | int:
+    """Validate, call one service, commit, flash and redirect (POST/redirect/GET).
+
+    Otherwise the status to render the form with: 200 when it was not submitted, 422 with
+    every error shown at once. A service's refusal rolls the request's work back whole."""
+    if not form.validate_on_submit():
+        return form_status(form)
+    try:
+        result = work()
+    except catch as error:
+        app_session().rollback()
+        show_error(form, error)
+        return 422
+    app_session().commit()
+    if message:
+        flash(message(result) if callable(message) else message)
+    return redirect(done(result))
+
+
+def audits(action: str, record_type: str | None = None) -> Callable[[F], F]:
+    """Declare that a view's page shows one person's record: `page(shows=...)` then writes
+    an audit row with this action for the record it shows (DESIGN §3 rule 7)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            g.audit_read = (action, record_type)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def audit_read(record: Any, action: str | None = None, record_type: str | None = None) -> None:
+    """Write the read-audit row for a record the page shows (the view's declared action
+    unless one is given). The record needs `id` and `person_id`."""
+    declared_action, declared_type = g.get("audit_read") or (None, None)
+    action = action or declared_action
+    if action is None:
+        raise RuntimeError("audit_read needs an action: declare it with @audits(...)")
+    audit.record(
+        action,
+        actor=actor(),
+        record_type=record_type or declared_type or action.split(".")[0],
+        record_id=record.id,
+        person_id=record.person_id,
+    )
+
+
+def page(template: str, status: int = 200, *, shows: Any = None, **context: Any) -> Page:
+    """Render a page and commit its read-audit row with it (one transaction per request)."""
+    if shows is not None:
+        audit_read(shows)
+    body = render_template(template, **context)
+    app_session().commit()
+    return body, status
+
+
+def commit(result: T) -> T:
+    """The API twin of `handle_form`: the service's result, committed. Refusals never get
+    here: the error handlers roll back and answer 4xx naming the field."""
+    app_session().commit()
+    return result
