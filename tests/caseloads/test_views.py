@@ -6,12 +6,14 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from hubs.extensions import db
 from hubs.referrals.models import Episode, NeedDomain, Severity
 from tests import factories
 from tests.builders import accepted_episode, practice_of
 from tests.conftest import csrf_token
+from tests.helpers.web import mentions_path
 
 RECEIVED = dt.date.today() - dt.timedelta(days=30)
 
@@ -34,8 +36,8 @@ def test_connector_caseload_lists_only_people_allocated_to_them(login_as, world)
     mine = _episode(world, world.users["clinician"], team=[connector])
     theirs = _episode(world, world.users["clinician"])
     html = login_as(connector).get("/caseloads/").get_data(as_text=True)
-    assert mine.person.family_name in html
-    assert theirs.person.family_name not in html
+    assert str(escape(mine.person.family_name)) in html
+    assert not mentions_path(html, f"/people/{theirs.person_id}")
     assert f'action="/support/people/{mine.person_id}/contacts/quick"' in html
 
 
@@ -49,9 +51,11 @@ def test_caseload_can_be_filtered_by_flag(login_as, world):
     episode = _episode(world, connector)
     browser = login_as(connector)
     flagged = browser.get("/caseloads/?flag=no_recent_contact").get_data(as_text=True)
-    assert episode.person.family_name in flagged  # accepted 30 days ago, never contacted
+    assert str(escape(episode.person.family_name)) in flagged  # accepted 30 days ago, no contact
+    assert mentions_path(flagged, f"/people/{episode.person_id}")
     clear = browser.get("/caseloads/?flag=review_overdue").get_data(as_text=True)
-    assert episode.person.family_name not in clear and "Nobody on this caseload" in clear
+    assert not mentions_path(clear, f"/people/{episode.person_id}")
+    assert "Nobody on this caseload" in clear
 
 
 def test_manager_sees_the_hub_they_manage_and_gets_404_for_another(login_as, world):
@@ -95,7 +99,11 @@ def test_hub_page_states_the_weighting_and_shows_the_chart_with_the_same_numbers
     row = re.search(rf"{re.escape(nurse.display_name)}</a>.*?</tr>", page, re.S).group(0)
     cells = re.findall(r'nhsuk-table__cell--numeric">(.*?)</td>', row)
     assert cells[:2] == ["2", "5"]  # two people, weighted 4 + 1
-    assert world.users["other_hub_clinician"].display_name not in page
+    other = world.users["other_hub_clinician"]
+    assert not mentions_path(page, f"/caseloads/workers/{other.id}")
+    # and not in the chart either: one bar label per worker in the table
+    labels = re.findall(r'class="app-chart__label"[^>]*text-anchor="end"', svg)
+    assert len(labels) == len(set(re.findall(r'href="/caseloads/workers/(\d+)"', page)))
 
 
 def test_hub_page_says_what_to_do_when_nobody_is_waiting(login_as, world):

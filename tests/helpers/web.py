@@ -1,6 +1,8 @@
-"""Driving the web pages as a browser would."""
+"""Driving the web pages and reading what they render."""
 
 from __future__ import annotations
+
+import re
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -22,3 +24,11 @@ def sign_in_with_form(client: FlaskClient, user: User) -> None:
     """Sign the user in through the form, with the factories' password; it must succeed."""
     response = post_sign_in(client, user.email, PASSWORD)
     assert response.status_code == 302, f"sign-in answered {response.status}"
+
+
+def mentions_path(html: str, path: str) -> bool:
+    """Whether the page holds `path` (say "/people/12") anywhere, in a link, a form's action
+    or a longer path under it ("/support/people/12/contacts/new"), but not as the start of
+    another id ("/people/123"). Ids are what records are told apart by: a generated name
+    can be part of another word on the page, and is escaped when it has an apostrophe."""
+    return re.search(re.escape(path) + r"(?![0-9])", html) is not None
