@@ -28,14 +28,14 @@ CSP = {
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
-    """Build the application: settings, extensions, blueprints, CLI and error handlers."""
+    """Build the application: settings, extensions, features (blueprints, signal receivers,
+    access rules), CLI and error handlers."""
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     _load_config(app, config)
     if app.config["NAME"] == "production":
         check_production_secrets(app.config)
     _init_extensions(app)
-    _register_blueprints(app)
-    _connect_signals()
+    _init_features(app)
     _register_cli(app)
     if app.config["NAME"] == "production":
         _refuse_demo_accounts(app)
@@ -124,96 +124,45 @@ def _tune_engine(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-# Modules that add routes to another feature's blueprint, register access rules or connect
-# signal receivers when imported: the portal pages for each feature, break-glass as a reason
-# to see a person, and notifications (staff alerts become tasks; referral changes queue
-# messages to the person).
-SIDE_EFFECT_MODULES = (
-    "hubs.careplans.access",
-    "hubs.notifications.receivers",
-    "hubs.notifications.portal_views",
-    "hubs.pathways.access",
-    "hubs.pathways.receivers",
-    "hubs.portal.referral_views",
-    "hubs.portal.plan_views",
-    "hubs.portal.safety_views",
-    "hubs.portal.outcome_views",
-    "hubs.portal.feedback_views",
-    "hubs.portal.pathway_views",
-    "hubs.reporting.exports",
-    "hubs.reporting.boardpack",
-)
+def _init_features(app: Flask) -> None:
+    """Each feature joins the app through its `wiring.init_app`: its blueprints (HTML and
+    API), its receivers of other features' signals, its reasons to see a person. Lowest layer
+    first (DESIGN §7); the API document lists the API blueprints in this order. Receivers
+    run inside the sending service's transaction; connecting them again (another app built
+    in the same process) changes nothing."""
+    from hubs.activity import wiring as activity
+    from hubs.careplans import wiring as careplans
+    from hubs.caseloads import wiring as caseloads
+    from hubs.directory import wiring as directory
+    from hubs.interop import wiring as interop
+    from hubs.notifications import wiring as notifications
+    from hubs.pathways import wiring as pathways
+    from hubs.people import wiring as people
+    from hubs.portal import wiring as portal
+    from hubs.referrals import wiring as referrals
+    from hubs.reporting import wiring as reporting
+    from hubs.staff import wiring as staff
+    from hubs.support import wiring as support
+    from hubs.trackers import wiring as trackers
 
-
-def _register_blueprints(app: Flask) -> None:
-    import importlib
-
-    from hubs.careplans.api import blp as careplans_api
-    from hubs.careplans.outcome_api import blp as outcomes_api
-    from hubs.careplans.outcome_views import bp as outcomes_bp
-    from hubs.careplans.safety_api import blp as safetyplans_api
-    from hubs.careplans.safety_views import bp as safetyplans_bp
-    from hubs.careplans.views import bp as careplans_bp
-    from hubs.caseloads.api import blp as caseloads_api
-    from hubs.caseloads.views import bp as caseloads_bp
-    from hubs.directory.views import bp as directory_bp
-    from hubs.interop.views import bp as api_docs_bp
-    from hubs.notifications.views import bp as notifications_bp
-    from hubs.pathways.views import bp as pathways_bp
-    from hubs.people.views import bp as people_bp
-    from hubs.portal.feedback_views import staff_bp as feedback_bp
-    from hubs.portal.views import bp as portal_bp
-    from hubs.referrals.api import blp as referrals_api
-    from hubs.referrals.views import bp as referrals_bp
-    from hubs.reporting.api import blp as indicators_api
-    from hubs.reporting.views import bp as reporting_bp
-    from hubs.staff.admin_views import bp as admin_bp
-    from hubs.staff.views import bp as auth_bp
-    from hubs.support.api import blp as contacts_api
-    from hubs.support.views import bp as support_bp
-    from hubs.trackers.views import bp as trackers_bp
-
-    for module in SIDE_EFFECT_MODULES:
-        importlib.import_module(module)
-    blueprints = (
-        auth_bp,
-        admin_bp,
-        directory_bp,
-        people_bp,
-        referrals_bp,
-        careplans_bp,
-        safetyplans_bp,
-        outcomes_bp,
-        support_bp,
-        trackers_bp,
-        pathways_bp,
-        caseloads_bp,
-        notifications_bp,
-        portal_bp,
-        feedback_bp,
-        reporting_bp,
-        api_docs_bp,
+    features = (
+        staff,
+        directory,
+        people,
+        referrals,
+        careplans,
+        support,
+        trackers,
+        pathways,
+        caseloads,
+        notifications,
+        portal,
+        activity,  # the live feed into the activity store
+        reporting,
+        interop,
     )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
-    api_blueprints = (
-        referrals_api,
-        careplans_api,
-        safetyplans_api,
-        outcomes_api,
-        contacts_api,
-        caseloads_api,
-        indicators_api,
-    )
-    for api_blueprint in api_blueprints:
-        app.extensions["hubs_api"].register_blueprint(api_blueprint)
-
-
-def _connect_signals() -> None:
-    # The activity store's live feed: receivers run inside each service's transaction.
-    from hubs.activity.feed import connect_feed
-
-    connect_feed()
+    for feature in features:
+        feature.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -8,7 +8,8 @@ sending a signal twice changes nothing; and a change that moves a date (a back-d
 contact, a referral entered in error, spells joining) corrects the rows it affects.
 
 Adding an event type (e.g. the pathways' transitions and discharges) is one source
-function in `hubs.activity.sources` plus one `feed(...)` line here.
+function in `hubs.activity.sources` plus one `feed(...)` line here, naming the signal
+object its sending service declares.
 """
 
 from __future__ import annotations
@@ -17,19 +18,37 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import NamedSignal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, object_session
 
 from hubs.activity.demographics import person_facts
 from hubs.activity.rows import COMPARED_COLUMNS, row_values
 from hubs.activity.sources import SOURCES, one_person
+from hubs.careplans.outcomes import outcome_measure_recorded
+from hubs.careplans.services import care_plan_agreed
 from hubs.core.pseudonym import from_config
-from hubs.core.signals import hub_signals
 from hubs.directory.models import Hub, Lcp
+from hubs.pathways.discharge import episode_discharged
+from hubs.pathways.services import transition_completed, transition_started
 from hubs.people.models import Person
+from hubs.people.services import person_details_changed
+from hubs.portal.feedback import feedback_given
 from hubs.referrals.models import ClockEventKind
+from hubs.referrals.services import (
+    clock_event_recorded,
+    referral_received,
+    referral_transitioned,
+)
 from hubs.referrals.states import ReferralAction
 from hubs.reporting.models import ActivityEvent, ActivityType
+from hubs.support.services import signposting_outcome_recorded
+from hubs.trackers.services import (
+    employment_status_recorded,
+    health_check_recorded,
+    ips_outcome_recorded,
+    ips_referral_made,
+)
 
 T = ActivityType
 FOUR_WEEK = T.FOUR_WEEK_CLOCK_STOPPED
@@ -134,48 +153,49 @@ def upsert(session: Session, rows: list[dict[str, Any]]) -> None:
 # --- Receivers ----------------------------------------------------------------------------
 
 TypesFor = Callable[[Any, Mapping[str, Any]], Iterable[ActivityType]]
-_RECEIVERS: dict[str, Callable[..., None]] = {}
+_RECEIVERS: dict[NamedSignal, Callable[..., None]] = {}
 
 
 def feed(
-    signal_name: str,
+    signal: NamedSignal,
     types: Iterable[ActivityType] | TypesFor,
     person_id: Callable[[Any], int] = lambda sender: sender.person_id,
 ) -> None:
-    """When `signal_name` is sent about a sender, refresh its person's rows of `types`."""
+    """When `signal` is sent about a sender, refresh its person's rows of `types`."""
     fixed = None if callable(types) else frozenset(types)
 
     def receiver(sender: Any, **kwargs: Any) -> None:
         session = object_session(sender)
         if session is None:
-            raise RuntimeError(f"{signal_name}: the sender is not in a session")
+            raise RuntimeError(f"{signal.name}: the sender is not in a session")
         chosen = fixed if fixed is not None else types(sender, kwargs)  # type: ignore[operator]
         sync_person(session, person_id(sender), chosen)
 
-    receiver.__name__ = f"feed_{signal_name.replace('-', '_')}"
-    _RECEIVERS[signal_name] = receiver
+    receiver.__name__ = f"feed_{signal.name.replace('-', '_')}"
+    _RECEIVERS[signal] = receiver
 
 
-feed("referral-received", {T.REFERRAL_RECEIVED, FOUR_WEEK})
-feed("referral-transitioned", lambda referral, kw: TRANSITION_TYPES[kw["action"]])
-feed("clock-event-recorded", lambda event, kw: CLOCK_TYPES[event.kind])
-feed("care-plan-agreed", {T.CARE_PLAN_AGREED})
-feed("outcome-measure-recorded", {T.OUTCOME_MEASURE})
-feed("health-check-recorded", {T.HEALTH_CHECK_ELEMENT})
-feed("employment-status-recorded", {T.EMPLOYMENT_STATUS_ASKED})
-feed("ips-referral-made", {T.IPS_REFERRAL})
-feed("ips-outcome-recorded", {T.IPS_OUTCOME})
-feed("signposting-outcome-recorded", {T.SIGNPOSTING_OUTCOME})
-feed("feedback-given", {T.FRIENDS_AND_FAMILY, T.I_STATEMENT})
-feed("transition-started", {T.TRANSITION_STARTED})
-feed("transition-completed", {T.TRANSITION_COMPLETED})
+feed(referral_received, {T.REFERRAL_RECEIVED, FOUR_WEEK})
+feed(referral_transitioned, lambda referral, kw: TRANSITION_TYPES[kw["action"]])
+feed(clock_event_recorded, lambda event, kw: CLOCK_TYPES[event.kind])
+feed(care_plan_agreed, {T.CARE_PLAN_AGREED})
+feed(outcome_measure_recorded, {T.OUTCOME_MEASURE})
+feed(health_check_recorded, {T.HEALTH_CHECK_ELEMENT})
+feed(employment_status_recorded, {T.EMPLOYMENT_STATUS_ASKED})
+feed(ips_referral_made, {T.IPS_REFERRAL})
+feed(ips_outcome_recorded, {T.IPS_OUTCOME})
+feed(signposting_outcome_recorded, {T.SIGNPOSTING_OUTCOME})
+feed(feedback_given, {T.FRIENDS_AND_FAMILY, T.I_STATEMENT})
+feed(transition_started, {T.TRANSITION_STARTED})
+feed(transition_completed, {T.TRANSITION_COMPLETED})
 # Discharge ends the episode, and with it the spell the 4-week clock counts.
-feed("episode-discharged", {T.DISCHARGED, FOUR_WEEK})
+feed(episode_discharged, {T.DISCHARGED, FOUR_WEEK})
 # For a service that changes a person's demographics or opt-out (none does yet).
-feed("person-details-changed", lambda person, kw: SOURCES.keys(), person_id=lambda p: p.id)
+feed(person_details_changed, lambda person, kw: SOURCES.keys(), person_id=lambda p: p.id)
 
 
 def connect_feed() -> None:
-    """Connect every receiver (idempotent: the same function objects each time)."""
-    for signal_name, receiver in _RECEIVERS.items():
-        hub_signals.signal(signal_name).connect(receiver, weak=False)
+    """Connect every receiver (idempotent: the same function objects each time, and blinker
+    keeps one connection per receiver). Called by `hubs.activity.wiring.init_app`."""
+    for signal, receiver in _RECEIVERS.items():
+        signal.connect(receiver, weak=False)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hubs.careplans.models import BreakGlassAccess
 from hubs.core.access import AccessRole
 from hubs.core.types import utcnow
-from hubs.people.access import hub_ids_of, register_person_relationship
+from hubs.people.access import hub_ids_of
 from hubs.people.models import ConsentSection, Person
 from hubs.people.services import shared_sections
 from hubs.referrals.models import CareTeamMember, Episode
@@ -100,13 +100,12 @@ def plan_access(session: Session, user: User, person: Person) -> PlanAccess:
     )
 
 
-def _person_via_break_glass(user: User) -> sa.ColumnElement[bool] | None:
+def person_via_break_glass(user: User) -> sa.ColumnElement[bool] | None:
+    """People I hold live break-glass access to (a reason to see them, registered with
+    people.access by `hubs.careplans.wiring`)."""
     if user.access_role not in CLINICAL:
         return None
     live = sa.select(BreakGlassAccess.person_id).where(
         BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > utcnow()
     )
     return Person.id.in_(live)
-
-
-register_person_relationship(_person_via_break_glass)

@@ -4,8 +4,8 @@ A feature (or a scheduled job) sends `staff-alert` with who should hear about wh
 notifications feature subscribes and makes one task per recipient. The dedupe key names
 the event and its period, so sending the same alert again creates nothing.
 
-Signal: ``hub_signals.signal("staff-alert")``; sender: any object or None; kwargs:
-``recipient_ids: list[int], person_id: int | None, kind: str, title: str,
+Signal: `staff_alert` ("staff-alert"), declared here once; sender: any object or None;
+kwargs: ``recipient_ids: list[int], person_id: int | None, kind: str, title: str,
 link: str | None, dedupe_key: str`` and optionally ``detail: str`` (longer text shown
 under the title) and ``session`` (the SQLAlchemy session of the event; by default the
 sender's session, else the app's). Each receiver returns how many tasks it created.

@@ -1,12 +1,11 @@
-"""Domain signals: how a lower feature lets higher ones react without importing them."""
+"""Domain signals: how a lower feature lets higher ones react without importing them.
+
+Every signal is declared once, as an object, in the module that sends it (e.g.
+`hubs.referrals.services.referral_received`, `hubs.core.alerts.staff_alert`); receivers
+import that object. All of them live in this one namespace, so a name names one signal.
+Receivers are connected by each feature's `wiring.init_app`, called from `create_app`.
+"""
 
 from blinker import Namespace
 
 hub_signals = Namespace()
-
-#: A person signed in (staff or portal). Sender: the app; kwargs: user.
-signed_in = hub_signals.signal("signed-in")
-#: A session was revoked (logout, password change, deactivation). kwargs: user, reason.
-session_revoked = hub_signals.signal("session-revoked")
-#: A person's identifiable record was read. kwargs: actor, person_id, what.
-person_record_read = hub_signals.signal("person-record-read")

@@ -1,6 +1,6 @@
 """Subscriptions: staff alerts become tasks; referral changes become messages to the person.
 
-Imported at app start (`SIDE_EFFECT_MODULES` in `hubs/__init__.py`). Receivers run inside
+Connected to their signals by `hubs.notifications.wiring.init_app`. Receivers run inside
 the sender's transaction, so a task or a queued message is kept or rolled back with the
 event that caused it.
 """
@@ -12,15 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import UnmappedInstanceError
 
-from hubs.core.alerts import staff_alert
-from hubs.core.signals import hub_signals
 from hubs.extensions import db
 from hubs.notifications import services
 from hubs.referrals.models import Referral
 from hubs.referrals.states import ReferralStatus
-
-referral_received = hub_signals.signal("referral-received")
-referral_transitioned = hub_signals.signal("referral-transitioned")
 
 
 def _session_for(sender: object, given: Session | None) -> Session:
@@ -33,7 +28,6 @@ def _session_for(sender: object, given: Session | None) -> Session:
     return found or db.session
 
 
-@staff_alert.connect
 def on_staff_alert(
     sender: object,
     *,
@@ -90,11 +84,9 @@ def keep_informed(referral: Referral) -> None:
     )
 
 
-@referral_received.connect
 def on_referral_received(referral: Referral, **_: Any) -> None:
     keep_informed(referral)
 
 
-@referral_transitioned.connect
 def on_referral_transitioned(referral: Referral, **_: Any) -> None:
     keep_informed(referral)

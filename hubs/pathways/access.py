@@ -17,7 +17,7 @@ from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound
 from hubs.pathways.models import Transition
 from hubs.pathways.states import Side, TransitionState
-from hubs.people.access import hub_ids_of, register_person_relationship
+from hubs.people.access import hub_ids_of
 from hubs.people.models import Person, PortalAccount
 from hubs.referrals.models import CareTeamMember, Episode
 from hubs.staff.models import HubMembership, MembershipKind, User
@@ -127,8 +127,9 @@ def sides_of(session: Session, user: User | None, transition: Transition) -> fro
     return frozenset(sides)
 
 
-def _person_via_transitions(user: User) -> ColumnElement[bool] | None:
-    """People moving into my hub: the receiving team plans with them before they arrive."""
+def person_via_transitions(user: User) -> ColumnElement[bool] | None:
+    """People moving into my hub: the receiving team plans with them before they arrive.
+    Registered with people.access by `hubs.pathways.wiring`."""
     if user.access_role not in HUB_ROLES:
         return None
     incoming = sa.select(Transition.person_id).where(
@@ -136,6 +137,3 @@ def _person_via_transitions(user: User) -> ColumnElement[bool] | None:
         Transition.state != TransitionState.COMPLETED,
     )
     return Person.id.in_(incoming)
-
-
-register_person_relationship(_person_via_transitions)

@@ -1,4 +1,4 @@
-"""Alerts to staff about transitions, sent as the `staff-alert` signal.
+"""Alerts to staff about transitions, sent as the `staff-alert` signal (`hubs.core.alerts`).
 
 Another feature turns each alert into a task for each recipient, once per `dedupe_key`, so
 the same escalation sent twice is still one task. Titles carry no clinical free text and no
@@ -12,11 +12,9 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.core.signals import hub_signals
+from hubs.core.alerts import staff_alert
 from hubs.pathways.models import Transition
 from hubs.staff.models import HubMembership, MembershipKind, User
-
-staff_alert = hub_signals.signal("staff-alert")
 
 TRANSITION_PATH = "/transitions/{id}"
 

@@ -1,4 +1,4 @@
-"""How pathways keeps its rules when other features act (connected on import).
+"""How pathways keeps its rules when other features act (connected by `wiring.init_app`).
 
 - `episode-finishing`: refuse to end an episode while a transition from or into it is under
   way (the no-gap rule, DESIGN §3 rule 3), or other than as the end of a completed
@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy.orm import object_session
 
 from hubs.core.errors import InvalidTransition, ValidationError
-from hubs.core.signals import hub_signals
 from hubs.directory.models import ServiceKind
 from hubs.pathways.discharge import (
     blocking_transition,
@@ -27,7 +26,6 @@ from hubs.referrals import services as referral_services
 from hubs.referrals.models import Episode, Referral
 
 
-@hub_signals.signal("episode-finishing").connect
 def refuse_to_end_into_nothing(episode: Episode, **_: Any) -> None:
     """An episode ends only when no transition from or into it is under way, and only as
     the end of a completed transition or a discharge with a complete onward plan."""
@@ -44,7 +42,6 @@ def refuse_to_end_into_nothing(episode: Episode, **_: Any) -> None:
         )
 
 
-@hub_signals.signal("referral-received").connect
 def fast_track_return(referral: Referral, **_: Any) -> None:
     if referral.service.kind != ServiceKind.HUB_TEAM:
         return

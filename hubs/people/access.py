@@ -58,8 +58,10 @@ _RELATIONSHIPS: list[Relationship] = []
 def register_person_relationship(rule: Relationship) -> Relationship:
     """Let a higher feature add a reason to see a person (a referral to my hub, a care team
     I am in) without this module importing it. The rule returns None when it gives the
-    user's role no reason."""
-    _RELATIONSHIPS.append(rule)
+    user's role no reason. Features register their rules in their `wiring.init_app`;
+    registering a rule again (another app built in the same process) changes nothing."""
+    if rule not in _RELATIONSHIPS:
+        _RELATIONSHIPS.append(rule)
     return rule
 
 

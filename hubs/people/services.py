@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from hubs.core import audit
 from hubs.core.errors import NotFound, ValidationError
-from hubs.core.signals import person_record_read
+from hubs.core.signals import hub_signals
 from hubs.core.types import today, utcnow
 from hubs.directory.models import Organisation
 from hubs.people.access import get_person_for, person_scope
@@ -29,6 +29,12 @@ from hubs.people.models import (
 )
 from hubs.staff.models import AccountKind, User
 from hubs.staff.services import create_user
+
+#: A person's identifiable record was read. Sender: the actor; kwargs: person_id, what.
+person_record_read = hub_signals.signal("person-record-read")
+#: A person's demographics or opt-out changed (the activity store refreshes their rows).
+#: Sender: the Person. No service sends it yet: the first one that changes these will.
+person_details_changed = hub_signals.signal("person-details-changed")
 
 
 def clean_nhs_number(value: str | None) -> str | None:

@@ -1,7 +1,8 @@
 """Why an actor may see a referral or an episode, as SQL conditions (DESIGN §6).
 
 Lists and single reads use the same conditions. Referral relationships also widen who may
-see a *person* (a referral to my hub, a care team I am in), registered with people.access.
+see a *person* (a referral to my hub, a care team I am in): `person_via_referrals`, which
+`hubs.referrals.wiring` registers with people.access.
 
 Whose support log and trackers a worker may use (`support_scope`) is here too: it rests on
 episodes of care and care teams, and both support and trackers (which sit side by side,
@@ -22,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound
-from hubs.people.access import hub_ids_of, person_scope, register_person_relationship
+from hubs.people.access import hub_ids_of, person_scope
 from hubs.people.models import Person, PortalAccount
 from hubs.referrals.models import CareTeamMember, Episode, Referral
 from hubs.referrals.states import EpisodeStatus
@@ -82,8 +83,9 @@ def get_episode_for(session: Session, user: User, episode_id: int) -> Episode:
     return episode
 
 
-def _person_via_referrals(user: User) -> ColumnElement[bool] | None:
-    """People in a referral to my hub, or whose care team I am in."""
+def person_via_referrals(user: User) -> ColumnElement[bool] | None:
+    """People in a referral to my hub, or whose care team I am in. Registered with
+    people.access by `hubs.referrals.wiring`."""
     role = user.access_role
     if role not in HUB_ROLES | {AccessRole.VCSE_WORKER}:
         return None
@@ -92,9 +94,6 @@ def _person_via_referrals(user: User) -> ColumnElement[bool] | None:
         return Person.id.in_(team)
     to_my_hub = sa.select(Referral.person_id).where(Referral.hub_id.in_(hub_ids_of(user)))
     return sa.or_(Person.id.in_(to_my_hub), Person.id.in_(team))
-
-
-register_person_relationship(_person_via_referrals)
 
 
 # --- Working with a person: their support log and trackers ------------------------------

@@ -17,11 +17,17 @@ from sqlalchemy.orm import Session
 from hubs.core import audit
 from hubs.core.access import AccessRole
 from hubs.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
-from hubs.core.signals import session_revoked, signed_in
+from hubs.core.signals import hub_signals
 from hubs.core.types import utcnow
 from hubs.staff import sessions
 from hubs.staff.models import AccountKind, ApiToken, LoginAttempt, User
 from hubs.staff.passwords import hash_password, password_problem, verify_password
+
+#: A person signed in (staff or portal). Sender: the user; no kwargs.
+signed_in = hub_signals.signal("signed-in")
+#: A session was revoked (sign-out, password change, deactivation). Sender: the user;
+#: kwargs: reason.
+session_revoked = hub_signals.signal("session-revoked")
 
 BAD_CREDENTIALS = "Enter a correct email address and password"
 LOCKED_OUT = "Too many sign-in attempts. Wait 5 minutes, then try again"

@@ -1,0 +1,11 @@
+"""How the people feature joins the app: its pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from hubs.people import views
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(views.bp)

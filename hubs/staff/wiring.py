@@ -1,0 +1,12 @@
+"""How the staff feature joins the app: sign-in and account pages, and staff administration."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from hubs.staff import admin_views, views
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
