@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from hubs.core.audit import AuditEvent
 from hubs.extensions import db
 from hubs.referrals import services
-from hubs.referrals.models import Referral
+from hubs.referrals.models import NeedDomain, Referral, Severity
 from hubs.staff.services import create_api_token
 from tests.referrals.conftest import referral_input
 
@@ -44,11 +44,7 @@ def _body(person_id: int, key: str) -> dict[str, object]:
 def _hatch_referral(world, make_referral, key: str) -> Referral:
     referral = make_referral(
         submission_key=key,
-        needs=[
-            services.NeedInput(
-                services.NeedDomain.MENTAL_HEALTH, services.Severity.HIGH, CANARY_WORDS
-            )
-        ],
+        needs=[services.NeedInput(NeedDomain.MENTAL_HEALTH, Severity.HIGH, CANARY_WORDS)],
     )
     db.session.commit()
     return referral
