@@ -76,8 +76,8 @@ def _reporting_refresh(session: Session) -> int:
 
 
 def _reporting_floor(session: Session) -> list[Any]:
+    from benchmarks.floor import run_refresh_floor
     from hubs.core.types import today
-    from hubs.reporting.floor import run_refresh_floor
 
     return run_refresh_floor(session, today())
 

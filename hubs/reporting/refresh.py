@@ -11,7 +11,6 @@ transaction, so readers see either the old values or the new ones, never a mixtu
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -20,15 +19,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hubs.directory.models import Hub, Lcp
-from hubs.reporting import periods, stats
+from hubs.reporting import stats
 from hubs.reporting.compute import CellKey, RawCell, compute, first_event_date
+from hubs.reporting.differencing import MEASURES, Measured, protected_counts
 from hubs.reporting.indicator_models import CITY, IndicatorValue
 from hubs.reporting.indicators import (
     INDICATORS,
-    TOTAL_VALUE,
     Breakdown,
     Count,
-    Granularity,
     Indicator,
     Median,
     PopulationRate,
@@ -38,26 +36,13 @@ from hubs.reporting.indicators import (
 )
 from hubs.reporting.population import Population, configured_population
 from hubs.reporting.suppression import (
-    Group,
     average_allowed,
     percentage,
-    protect,
     round_count,
 )
 
-# Which counts of each kind of recipe are published (and so protected as a group).
-MEASURES: dict[type, tuple[str, ...]] = {
-    Share: ("numerator", "denominator"),
-    Rolling: ("numerator", "denominator"),
-    Median: ("denominator",),
-    Count: ("numerator",),
-    PopulationRate: ("numerator",),
-    RateRatio: ("numerator",),
-}
 # Any constant will do: it only has to be the same in every process that refreshes.
 REFRESH_LOCK_ID = 7_212_026
-
-Measured = tuple[str, CellKey]
 
 
 def hub_areas(session: Session) -> dict[int, str]:
@@ -65,101 +50,6 @@ def hub_areas(session: Session) -> dict[int, str]:
     return {
         hub_id: code for hub_id, code in session.execute(sa.select(Hub.id, Lcp.code).join(Hub.lcp))
     }
-
-
-# --- Groups: what a reader could subtract ---------------------------------------------------
-
-
-def _breakdown_groups(keys: Iterable[CellKey]) -> list[Group[CellKey]]:
-    parts: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
-    for k in keys:
-        if k.breakdown != Breakdown.TOTAL:
-            parts[(k.granularity, k.period_start, k.hub_id, k.breakdown)].append(k)
-    return [
-        Group(CellKey(g, p, hub, Breakdown.TOTAL, TOTAL_VALUE), tuple(members))
-        for (g, p, hub, _), members in parts.items()
-    ]
-
-
-def _area_groups(keys: Iterable[CellKey]) -> list[Group[CellKey]]:
-    parts: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
-    for k in keys:
-        if k.hub_id is not None:
-            parts[(k.granularity, k.period_start, k.breakdown, k.value)].append(k)
-    return [
-        Group(CellKey(g, p, None, b, v), tuple(members)) for (g, p, b, v), members in parts.items()
-    ]
-
-
-def _period_groups(
-    keys: Iterable[CellKey], granularities: tuple[Granularity, ...]
-) -> list[Group[CellKey]]:
-    """Months within their quarter, quarters within their year."""
-    order = [
-        g for g in (Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR) if g in granularities
-    ]
-    groups: list[Group[CellKey]] = []
-    keys = list(keys)
-    for fine, coarse in itertools.pairwise(order):
-        parts: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
-        for k in keys:
-            if k.granularity == fine:
-                outer = periods.start_of(k.period_start, coarse)
-                parts[(outer, k.hub_id, k.breakdown, k.value)].append(k)
-        groups += [
-            Group(CellKey(coarse, outer, hub, b, v), tuple(members))
-            for (outer, hub, b, v), members in parts.items()
-        ]
-    return groups
-
-
-def _same_snapshots(keys: Iterable[CellKey]) -> list[list[CellKey]]:
-    """A 12-month snapshot for a quarter or year is the figure of one month (its last, or
-    the latest so far): those cells are hidden together."""
-    keys = list(keys)
-    months: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
-    for k in keys:
-        if k.granularity == Granularity.MONTH:
-            months[(k.hub_id, k.breakdown, k.value)].append(k)
-    same = []
-    for k in keys:
-        if k.granularity == Granularity.MONTH:
-            continue
-        end = periods.end_of(k.period_start, k.granularity)
-        inside = [
-            m
-            for m in months[(k.hub_id, k.breakdown, k.value)]
-            if k.period_start <= m.period_start < end
-        ]
-        if inside:
-            same.append([k, max(inside, key=lambda m: m.period_start)])
-    return same
-
-
-def protected_counts(
-    indicator: Indicator, cells: dict[CellKey, RawCell]
-) -> dict[Measured, int | None]:
-    """Every published count of an indicator after primary and secondary suppression."""
-    measures = MEASURES[type(indicator.recipe)]
-    true = {(m, key): getattr(cell, m) for key, cell in cells.items() for m in measures}
-    structure = (
-        _breakdown_groups(cells)
-        + _area_groups(cells)
-        + (
-            []
-            if isinstance(indicator.recipe, Rolling)
-            else _period_groups(cells, indicator.periods)
-        )
-    )
-    groups = [
-        Group((m, g.whole), tuple((m, p) for p in g.parts)) for g in structure for m in measures
-    ]
-    same = (
-        [[(m, k) for k in keys] for keys in _same_snapshots(cells) for m in measures]
-        if isinstance(indicator.recipe, Rolling)
-        else []
-    )
-    return protect(true, groups, same)
 
 
 # --- Rows ----------------------------------------------------------------------------------

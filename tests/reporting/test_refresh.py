@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.floor import floor_indicators, refresh_floor_sql, run_refresh_floor
 from hubs.extensions import db as _db
 from hubs.reporting import periods
-from hubs.reporting.floor import floor_indicators, refresh_floor_sql, run_refresh_floor
 from hubs.reporting.indicator_models import CITY, IndicatorValue
 from hubs.reporting.indicators import BY_ID, Granularity
 from hubs.reporting.jobs import refresh_indicators

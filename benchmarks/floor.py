@@ -3,7 +3,7 @@
 One aggregate over `activity_events`, written by hand, computing the headline monthly
 numbers the refresh also computes for the per-event indicators (shares and counts): the
 numerator and denominator of each, per month, for the city and for each hub, before
-suppression. `benchmarks/` times `hubs.reporting.refresh.refresh` against
+suppression. The indicator benchmark times `hubs.reporting.refresh.refresh` against
 `run_refresh_floor` on the same data; tests check the two agree (after rounding).
 """
 
@@ -68,7 +68,7 @@ def refresh_floor_sql(dialect_name: str) -> str:
 {cases}
       END AS met
     FROM activity_events e JOIN ({pairs}) i ON i.event_type = e.event_type
-    WHERE e.opted_out = false AND e.occurred_on <= :until"""  # noqa: S608
+    WHERE e.opted_out = false AND e.occurred_on <= :until"""
     return f"""
 WITH counted AS ({counted}
 )
@@ -77,7 +77,7 @@ FROM counted GROUP BY indicator_id, period
 UNION ALL
 SELECT indicator_id, period, hub_id, SUM(met), COUNT(*)
 FROM counted WHERE hub_id IS NOT NULL GROUP BY indicator_id, period, hub_id
-"""  # noqa: S608
+"""
 
 
 @dataclass(frozen=True)
