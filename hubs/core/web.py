@@ -4,6 +4,8 @@ A view reads as DESIGN §7 says: load the object, check access, then `handle_for
 one service → commit → flash → redirect, or roll back and show the error on its field), then
 `page` (render, audit what the page shows, commit). Read-audit is declared on the view with
 `@audits("contact.view")`; `page(..., shows=record)` writes that row for the record shown.
+A button (one service, no fields) ends with `finish`; a small form posted from another page
+(nowhere to show its errors but that page) with `handle_post`.
 """
 
 from __future__ import annotations
@@ -128,3 +130,41 @@ def commit(result: T) -> T:
     here: the error handlers roll back and answer 4xx naming the field."""
     app_session().commit()
     return result
+
+
+def finish(
+    result: T,
+    *,
+    done: str | Callable[[T], str],
+    message: str | Callable[[T], str] | None = None,
+) -> Response:
+    """The end of a button's request (one service, no fields to show an error on): commit,
+    flash and redirect. Refusals never get here: the error handlers roll back and answer 4xx."""
+    app_session().commit()
+    if message:
+        flash(message(result) if callable(message) else message)
+    return redirect(done(result) if callable(done) else done)
+
+
+def handle_post(
+    form: Any,
+    work: Callable[[], T],
+    *,
+    back: str,
+    message: str | Callable[[T], str],
+    invalid: str,
+    catch: tuple[type[DomainError], ...] = (ValidationError,),
+) -> Response:
+    """A small form posted from another page (a checklist tick from a transition's page) has
+    no page of its own to show errors on: validate, call one service, commit and go back with
+    the message flashed; or go back with `invalid`, or the service's refusal (rolled back)."""
+    if not form.validate_on_submit():
+        flash(invalid)
+        return redirect(back)
+    try:
+        result = work()
+    except catch as error:
+        app_session().rollback()
+        flash(error.message)
+        return redirect(back)
+    return finish(result, done=back, message=message)
