@@ -2,8 +2,8 @@
 episode's transitions, starting one, and discharge with an onward support plan.
 
 Views are thin: load (404 without a reason to see it) → validate the form → call one
-service → commit once → redirect. Pages render before their audit row commits (a commit
-expires loaded rows and the template would reload them one by one).
+service → commit once → redirect. Pages render before their audit row commits (`page`): a
+commit expires loaded rows and the template would reload them one by one.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from hubs.core import audit
 from hubs.core.errors import ValidationError
 from hubs.core.types import today
-from hubs.core.web import options, show_error
+from hubs.core.web import Page, actor, audits, handle_form, handle_post, options, page
 from hubs.directory.models import Hub
 from hubs.extensions import db
 from hubs.pathways import discharge as discharging
@@ -32,12 +31,6 @@ from hubs.referrals.models import Episode
 from hubs.staff.models import HubMembership, User
 
 bp = Blueprint("pathways", __name__, url_prefix="/transitions")
-
-Page = Response | tuple[str, int] | str
-
-
-def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def _int(value: str | None) -> int | None:
@@ -61,53 +54,39 @@ def _staff_choices(hub_id: int | None, prompt: str) -> list[Any]:
     )
 
 
-def _audit_read(action: str, record_type: str, record_id: object, person_id: int | None) -> None:
-    audit.record(
-        action,
-        actor=_actor(),
-        record_type=record_type,
-        record_id=record_id,
-        person_id=person_id,
-    )
-
-
 # --- The manager's board ------------------------------------------------------------------
 
 
 @bp.get("/")
-def board() -> str:
+def board() -> Page:
     """Transitions from and into the hubs I manage, by state, escalations first."""
     day = today()
-    found = queries.board(db.session, _actor(), day)
-    _audit_read("transition.list", "transition_list", "board", None)
-    page = render_template("pathways/board.html", board=found, today=day)
-    db.session.commit()
-    return page
+    found = queries.board(db.session, actor(), day)
+    audit.record("transition.list", actor=actor(), record_type="transition_list", record_id="board")
+    return page("pathways/board.html", board=found, today=day)
 
 
 # --- A transition -------------------------------------------------------------------------
 
 
 @bp.get("/<int:transition_id>")
-def detail(transition_id: int) -> str:
-    actor = _actor()
-    transition = get_transition_for(db.session, actor, transition_id)
-    sides = sides_of(db.session, actor, transition)
-    actions = available_actions(transition.state, actor.access_role, sides)
-    _audit_read("transition.view", "transition", transition.id, transition.person_id)
-    page = render_template(
+@audits("transition.view")
+def detail(transition_id: int) -> Page:
+    user = actor()
+    transition = get_transition_for(db.session, user, transition_id)
+    sides = sides_of(db.session, user, transition)
+    return page(
         "pathways/detail.html",
+        shows=transition,
         transition=transition,
         row=queries.row_for(transition, today()),
-        actions=actions,
+        actions=available_actions(transition.state, user.access_role, sides),
         sides=sides,
         items=list(ChecklistItem),
         can_tick=bool(sides) and transition.state != TransitionState.COMPLETED,
         tick_form=forms.TickForm(formdata=None),
         TransitionAction=TransitionAction,
     )
-    db.session.commit()
-    return page
 
 
 ACTION_FORMS: dict[TransitionAction, type[Any]] = {
@@ -148,6 +127,14 @@ def _prepare(form: Any, transition: Transition) -> None:
         form.held_on.data = today()
 
 
+def _action_form(transition: Transition, chosen: TransitionAction) -> Any:
+    """The action's form, filled, once the action is allowed here (409 if not, else 403)."""
+    services.check_action(db.session, actor(), transition, chosen)
+    form = ACTION_FORMS[chosen]()
+    _prepare(form, transition)
+    return form
+
+
 def _plan_input(form: forms.PlanForm) -> services.PlanInput:
     """The plan form's values (the replan form has the same fields, and a reason)."""
     return services.PlanInput(
@@ -186,88 +173,72 @@ ACTION_PATTERN = "any(" + ",".join(a.value for a in TransitionAction) + ")"
 
 
 @bp.route(f"/<int:transition_id>/<{ACTION_PATTERN}:action>", methods=["GET", "POST"])
+@audits("transition.view")
 def act(transition_id: int, action: str) -> Page:
     """The form for one action on a transition; illegal actions answer 409, others 403."""
-    actor = _actor()
-    transition = get_transition_for(db.session, actor, transition_id)
+    transition = get_transition_for(db.session, actor(), transition_id)
     chosen = TransitionAction(action)
     if chosen == TransitionAction.COMPLETE and not transition.kind.receives_into_hub:
         return redirect(url_for("pathways.discharge", episode_id=transition.sending_episode_id))
-    services.check_action(db.session, actor, transition, chosen)
-    form = ACTION_FORMS[chosen]()
-    _prepare(form, transition)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            APPLY[chosen](actor, transition, form)
-        except ValidationError as error:
-            db.session.rollback()
-            transition = get_transition_for(db.session, actor, transition_id)
-            _prepare(form, transition)
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(f"{chosen.label}: done")
-            return redirect(url_for("pathways.detail", transition_id=transition_id))
-    elif form.errors:
-        status = 422
-    _audit_read("transition.view", "transition", transition.id, transition.person_id)
-    page = render_template("pathways/action.html", transition=transition, form=form, action=chosen)
-    db.session.commit()
-    return page, status
+    form = _action_form(transition, chosen)
+    outcome = handle_form(
+        form,
+        lambda: APPLY[chosen](actor(), transition, form),
+        done=lambda _: url_for("pathways.detail", transition_id=transition_id),
+        message=f"{chosen.label}: done",
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    return _action_page(transition, form, chosen, outcome)
+
+
+def _action_page(transition: Transition, form: Any, chosen: TransitionAction, status: int) -> Page:
+    context = {"transition": transition, "form": form, "action": chosen}
+    return page("pathways/action.html", status, shows=transition, **context)
 
 
 @bp.post("/<int:transition_id>/checklist")
-def tick(transition_id: int) -> Page:
-    """Record a checklist item as done (either team)."""
-    actor = _actor()
-    transition = get_transition_for(db.session, actor, transition_id)
+def tick(transition_id: int) -> Response:
+    """Record a checklist item as done (either team), from the transition's page."""
+    transition = get_transition_for(db.session, actor(), transition_id)
     form = forms.TickForm()
-    if form.validate_on_submit():
-        try:
-            services.tick(
-                db.session,
-                actor,
-                transition,
-                ChecklistItem(form.item.data),
-                done_on=form.done_on.data,
-                note=form.note.data or "",
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            flash(error.message)
-        else:
-            db.session.commit()
-            flash(f"Checklist: {ChecklistItem(form.item.data).label.lower()} recorded")
-    else:
-        flash("Choose a checklist item")
-    return redirect(url_for("pathways.detail", transition_id=transition_id) + "#checklist")
+    return handle_post(
+        form,
+        lambda: _tick(transition, form),
+        back=url_for("pathways.detail", transition_id=transition_id) + "#checklist",
+        message=lambda _: f"Checklist: {ChecklistItem(form.item.data).label.lower()} recorded",
+        invalid="Choose a checklist item",
+    )
+
+
+def _tick(transition: Transition, form: forms.TickForm) -> Any:
+    item, note = ChecklistItem(form.item.data), form.note.data or ""
+    return services.tick(
+        db.session, actor(), transition, item, done_on=form.done_on.data, note=note
+    )
 
 
 # --- An episode: its transitions and discharge --------------------------------------------
 
 
 @bp.get("/episodes/<int:episode_id>")
-def episode(episode_id: int) -> str:
+@audits("episode.view")
+def episode(episode_id: int) -> Page:
     """The transitions from and into an episode, and its discharge."""
-    actor = _actor()
-    found = get_episode_for(db.session, actor, episode_id)
-    transitions = queries.transitions_of_episode(db.session, actor, episode_id)
-    _audit_read("episode.view", "episode", found.id, found.person_id)
-    page = render_template(
+    found = get_episode_for(db.session, actor(), episode_id)
+    return page(
         "pathways/episode.html",
+        shows=found,
         episode=found,
-        transitions=transitions,
+        transitions=queries.transitions_of_episode(db.session, actor(), episode_id),
         plan=discharging.onward_plan_for(db.session, episode_id),
         open_transition=services.open_transition_for(db.session, episode_id),
         today=today(),
     )
-    db.session.commit()
-    return page
 
 
-def _start_choices(form: forms.StartForm) -> None:
+def _start_form(found: Episode) -> forms.StartForm:
+    form = forms.StartForm()
     hubs = db.session.scalars(sa.select(Hub).order_by(Hub.name)).all()
     form.receiving_hub_id.choices = options(
         [("", "The person's own hub (from their GP practice)")]
@@ -277,6 +248,12 @@ def _start_choices(form: forms.StartForm) -> None:
         [("", "Choose a service")]
         + [(str(s.id), s.name) for s in services.step_down_services(db.session)]
     )
+    if not form.is_submitted():
+        # The kind follows from the service the episode is with; staff can still change it.
+        service_kind = found.referral.service.kind
+        matching = [k for k in TransitionKind if k.sending_service_kind == service_kind]
+        form.kind.data = matching[0].value if matching else None
+    return form
 
 
 def _kind(value: str | None) -> TransitionKind:
@@ -286,48 +263,37 @@ def _kind(value: str | None) -> TransitionKind:
         raise ValidationError("Choose the kind of transition", field="kind") from None
 
 
+def _start(found: Episode, form: forms.StartForm) -> Transition:
+    return services.start_transition(
+        db.session,
+        actor(),
+        found,
+        services.StartInput(
+            kind=_kind(form.kind.data),
+            receiving_hub_id=_int(form.receiving_hub_id.data),
+            receiving_service_id=_int(form.receiving_service_id.data),
+            planned_on=form.planned_on.data,
+        ),
+    )
+
+
 @bp.route("/episodes/<int:episode_id>/start", methods=["GET", "POST"])
+@audits("episode.view")
 def start(episode_id: int) -> Page:
     """Start a transition from an episode (Aspire, CAMHS or hub step-down)."""
-    actor = _actor()
-    found = get_episode_for(db.session, actor, episode_id)
-    form = forms.StartForm()
-    _start_choices(form)
-    if not form.is_submitted():
-        # The kind follows from the service the episode is with; staff can still change it.
-        service_kind = found.referral.service.kind
-        matching = [k for k in TransitionKind if k.sending_service_kind == service_kind]
-        form.kind.data = matching[0].value if matching else None
-    status = 200
-    if form.validate_on_submit():
-        try:
-            created = services.start_transition(
-                db.session,
-                actor,
-                found,
-                services.StartInput(
-                    kind=_kind(form.kind.data),
-                    receiving_hub_id=_int(form.receiving_hub_id.data),
-                    receiving_service_id=_int(form.receiving_service_id.data),
-                    planned_on=form.planned_on.data,
-                ),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            found = get_episode_for(db.session, actor, episode_id)
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash("Transition started")
-            return redirect(url_for("pathways.detail", transition_id=created.id))
-    elif form.errors:
-        status = 422
+    found = get_episode_for(db.session, actor(), episode_id)
+    form = _start_form(found)
+    outcome = handle_form(
+        form,
+        lambda: _start(found, form),
+        done=lambda created: url_for("pathways.detail", transition_id=created.id),
+        message="Transition started",
+    )
+    if isinstance(outcome, Response):
+        return outcome
     open_ = services.open_transition_for(db.session, episode_id)
-    _audit_read("episode.view", "episode", found.id, found.person_id)
-    page = render_template("pathways/start.html", episode=found, form=form, open_transition=open_)
-    db.session.commit()
-    return page, status
+    context = {"episode": found, "form": form, "open_transition": open_}
+    return page("pathways/start.html", outcome, shows=found, **context)
 
 
 def _onward_input(form: forms.DischargeForm) -> discharging.OnwardPlanInput:
@@ -375,29 +341,30 @@ def _fill_discharge(form: forms.DischargeForm, found: Episode) -> None:
 @bp.route("/episodes/<int:episode_id>/discharge", methods=["GET", "POST"])
 def discharge(episode_id: int) -> Page:
     """Save the onward support plan while planning, or discharge with it."""
-    actor = _actor()
-    found = get_episode_for(db.session, actor, episode_id)
+    found = get_episode_for(db.session, actor(), episode_id)
     form = forms.DischargeForm()
     _fill_discharge(form, found)
-    status = 200
-    if form.validate_on_submit():
-        final = "discharge" in request.form
-        verb = discharging.discharge if final else discharging.save_onward_plan
-        try:
-            verb(db.session, actor, found, _onward_input(form))
-        except ValidationError as error:
-            db.session.rollback()
-            found = get_episode_for(db.session, actor, episode_id)
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash("Discharged with an onward support plan" if final else "Onward plan saved")
-            return redirect(url_for("pathways.episode", episode_id=episode_id))
-    elif form.errors:
-        status = 422
-    plan = discharging.onward_plan_for(db.session, episode_id)
-    _audit_read("onward_plan.view", "onward_plan", plan.id if plan else None, found.person_id)
-    page = render_template("pathways/discharge.html", episode=found, form=form, plan=plan)
-    db.session.commit()
-    return page, status
+    final = "discharge" in request.form
+    verb = discharging.discharge if final else discharging.save_onward_plan
+    outcome = handle_form(
+        form,
+        lambda: verb(db.session, actor(), found, _onward_input(form)),
+        done=lambda _: url_for("pathways.episode", episode_id=episode_id),
+        message="Discharged with an onward support plan" if final else "Onward plan saved",
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    return _discharge_page(found, form, outcome)
+
+
+def _discharge_page(found: Episode, form: forms.DischargeForm, status: int) -> Page:
+    plan = discharging.onward_plan_for(db.session, found.id)
+    # Audited before a plan exists too: the page shows the episode's discharge (no record id).
+    audit.record(
+        "onward_plan.view",
+        actor=actor(),
+        record_type="onward_plan",
+        record_id=plan.id if plan else None,
+        person_id=found.person_id,
+    )
+    return page("pathways/discharge.html", status, episode=found, form=form, plan=plan)
