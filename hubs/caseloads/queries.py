@@ -23,7 +23,9 @@ from hubs.people.models import Person
 from hubs.referrals.access import open_episodes_of
 from hubs.referrals.models import Episode, Referral, Severity
 from hubs.referrals.queries import ReferralClocks, clocks_for_many
-from hubs.staff.models import HubMembership, MembershipKind, User
+from hubs.staff.models import HubMembership, User
+from hubs.staff.queries import get_managed_hub as get_managed_hub  # re-exported (see below)
+from hubs.staff.queries import managed_hub_ids
 from hubs.support.models import Contact, Reached, Signposting, SignpostingOutcome
 from hubs.trackers.queries import health_status_for_many
 from hubs.trackers.rules import HealthCheckStatus
@@ -242,26 +244,15 @@ def follow_ups_due(
 
 
 # --- Hubs a manager manages ---------------------------------------------------------------
-
-
-def managed_hub_ids(user: User) -> sa.Select[tuple[int]]:
-    return sa.select(HubMembership.hub_id).where(
-        HubMembership.user_id == user.id, HubMembership.kind == MembershipKind.MANAGER
-    )
+# Which hubs a manager manages is staff's read side (`hubs.staff.queries`: managed_hub_ids,
+# get_managed_hub), shared with the portal's feedback pages; caseloads' views and API
+# reach `get_managed_hub` through this module.
 
 
 def managed_hubs(session: Session, user: User) -> list[Hub]:
     return list(
         session.scalars(sa.select(Hub).where(Hub.id.in_(managed_hub_ids(user))).order_by(Hub.name))
     )
-
-
-def get_managed_hub(session: Session, user: User, hub_id: int) -> Hub:
-    """A hub the user manages; any other answers 404 (never reveal)."""
-    hub = session.scalar(sa.select(Hub).where(Hub.id == hub_id, Hub.id.in_(managed_hub_ids(user))))
-    if hub is None:
-        raise NotFound("Page not found")
-    return hub
 
 
 def get_managed_worker(session: Session, manager: User, worker_id: int) -> User:

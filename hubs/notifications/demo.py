@@ -22,8 +22,8 @@ from hubs.careplans.models import BreakGlassAccess
 from hubs.core.types import utcnow
 from hubs.directory.models import GpPractice, Lcp
 from hubs.notifications.models import OutboxMessage, StaffTask
-from hubs.notifications.services import set_contact_preference
 from hubs.people.models import ContactPreference, Person
+from hubs.people.services import set_contact_preference
 from hubs.staff.models import User
 
 DEMO_BREAK_GLASS_REASON = "Demo: seen at the crisis café out of hours, no shared record yet"

@@ -1,7 +1,9 @@
 """The verbs of notifications: raise and close staff tasks, queue messages to people.
 
 Services flush and never commit: a task or a message belongs to the transaction of the
-event that caused it, so it is kept or rolled back with it.
+event that caused it, so it is kept or rolled back with it. How the person wants to hear
+from us is part of their record, changed by `hubs.people.services.set_contact_preference`
+(also importable from here, beside the messages it governs).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from hubs.core.types import utcnow
 from hubs.notifications.messages import MAX_FIELD_LENGTH, TEMPLATES
 from hubs.notifications.models import Channel, OutboxMessage, StaffTask
 from hubs.people.models import ContactPreference, Person
+from hubs.people.services import set_contact_preference as set_contact_preference
 from hubs.staff.models import AccountKind, User
 
 TITLE_LENGTH = 200
@@ -196,44 +199,3 @@ def queue_message(
     except IntegrityError:
         return None
     return message
-
-
-def set_contact_preference(
-    session: Session,
-    actor: User | None,
-    person: Person,
-    *,
-    preference: ContactPreference,
-    mobile_phone: str | None = None,
-    email: str | None = None,
-) -> Person:
-    """Record how the person wants to hear about their referral (or that they want no messages)."""
-    phone = _clean_mobile(mobile_phone)
-    address = (email or "").strip() or None
-    if preference == ContactPreference.SMS and phone is None:
-        raise ValidationError("Enter a UK mobile number for text messages", field="mobile_phone")
-    if preference == ContactPreference.EMAIL and (address is None or "@" not in address):
-        raise ValidationError("Enter an email address, like name@example.com", field="email")
-    person.contact_preference = preference
-    person.mobile_phone = phone
-    person.email = address
-    audit.record(
-        "contact_preference.update",
-        actor=actor,
-        record_type="person",
-        record_id=person.id,
-        person_id=person.id,
-    )
-    session.flush()
-    return person
-
-
-def _clean_mobile(value: str | None) -> str | None:
-    digits = "".join(ch for ch in (value or "") if ch.isdigit() or ch == "+")
-    if not digits:
-        return None
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:]
-    if not (len(digits) == 11 and digits.startswith("07") and digits.isdigit()):
-        raise ValidationError("Enter a UK mobile number, like 07700 900 982", field="mobile_phone")
-    return digits

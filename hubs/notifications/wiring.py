@@ -10,11 +10,8 @@ from __future__ import annotations
 from flask import Flask
 
 from hubs.core.alerts import staff_alert
-from hubs.notifications import portal_views, receivers, views
+from hubs.notifications import receivers, views
 from hubs.referrals.services import referral_received, referral_transitioned
-
-# The person's choice of messages is a portal page (added to the portal blueprint on import).
-PAGE_MODULES = (portal_views,)
 
 
 def init_app(app: Flask) -> None:

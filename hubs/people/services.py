@@ -22,6 +22,7 @@ from hubs.people.models import (
     Consent,
     ConsentSection,
     ConsentWithdrawal,
+    ContactPreference,
     Person,
     PersonContact,
     PortalAccount,
@@ -253,3 +254,47 @@ def access_history(session: Session, person_id: int, limit: int = 50) -> list[au
             .limit(limit)
         )
     )
+
+
+# --- How the person wants to hear from us ---------------------------------------------------
+
+
+def set_contact_preference(
+    session: Session,
+    actor: User | None,
+    person: Person,
+    *,
+    preference: ContactPreference,
+    mobile_phone: str | None = None,
+    email: str | None = None,
+) -> Person:
+    """Record how the person wants to hear about their referral (or that they want no messages)."""
+    phone = _clean_mobile(mobile_phone)
+    address = (email or "").strip() or None
+    if preference == ContactPreference.SMS and phone is None:
+        raise ValidationError("Enter a UK mobile number for text messages", field="mobile_phone")
+    if preference == ContactPreference.EMAIL and (address is None or "@" not in address):
+        raise ValidationError("Enter an email address, like name@example.com", field="email")
+    person.contact_preference = preference
+    person.mobile_phone = phone
+    person.email = address
+    audit.record(
+        "contact_preference.update",
+        actor=actor,
+        record_type="person",
+        record_id=person.id,
+        person_id=person.id,
+    )
+    session.flush()
+    return person
+
+
+def _clean_mobile(value: str | None) -> str | None:
+    digits = "".join(ch for ch in (value or "") if ch.isdigit() or ch == "+")
+    if not digits:
+        return None
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:]
+    if not (len(digits) == 11 and digits.startswith("07") and digits.isdigit()):
+        raise ValidationError("Enter a UK mobile number, like 07700 900 982", field="mobile_phone")
+    return digits

@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from hubs.caseloads.queries import get_managed_hub
 from hubs.core import audit
 from hubs.core.errors import DomainError
 from hubs.core.web import options, show_error
@@ -20,6 +19,7 @@ from hubs.extensions import db
 from hubs.portal.feedback import I_STATEMENT_MAX, give_feedback, hub_feedback
 from hubs.portal.models import FftAnswer
 from hubs.portal.views import bp, own_person_id
+from hubs.staff.queries import get_managed_hub
 
 
 class FeedbackForm(FlaskForm):

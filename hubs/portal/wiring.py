@@ -10,6 +10,7 @@ from flask import Flask
 
 from hubs.portal import (
     feedback_views,
+    message_views,
     outcome_views,
     pathway_views,
     plan_views,
@@ -26,6 +27,7 @@ PAGE_MODULES = (
     outcome_views,
     feedback_views,
     pathway_views,
+    message_views,
 )
 
 

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hubs.core.errors import NotFound
+from hubs.directory.models import Hub
 from hubs.staff.models import HubMembership, MembershipKind, User
 
 
@@ -51,3 +53,18 @@ def hubs_by_user(session: Session, user_ids: Iterable[int]) -> dict[int, list[in
     for user_id, hub_id in rows:
         hubs[user_id].append(hub_id)
     return hubs
+
+
+def managed_hub_ids(user: User) -> sa.Select[tuple[int]]:
+    """Ids of the hubs this user manages (a subquery)."""
+    return sa.select(HubMembership.hub_id).where(
+        HubMembership.user_id == user.id, HubMembership.kind == MembershipKind.MANAGER
+    )
+
+
+def get_managed_hub(session: Session, user: User, hub_id: int) -> Hub:
+    """A hub the user manages; any other answers 404 (never reveal)."""
+    hub = session.scalar(sa.select(Hub).where(Hub.id == hub_id, Hub.id.in_(managed_hub_ids(user))))
+    if hub is None:
+        raise NotFound("Page not found")
+    return hub

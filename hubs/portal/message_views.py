@@ -1,7 +1,8 @@
-"""The person's own choice of messages ("kept informed while waiting"), in the portal.
+"""The person's own choice of messages ("kept informed while waiting").
 
-Added to the portal blueprint when imported (SIDE_EFFECT_MODULES). The person chooses
-text or email, or no messages; nothing is sent to anyone who has not chosen.
+The person chooses text or email, or no messages; nothing is sent to anyone who has not
+chosen. The choice is part of their record (`hubs.people.services`); notifications reads it
+when it queues a message.
 """
 
 from __future__ import annotations
@@ -10,16 +11,39 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import RadioField, StringField
+from wtforms.validators import InputRequired, Optional
 
 from hubs.core import audit
 from hubs.core.errors import DomainError, NotFound
-from hubs.core.web import show_error
+from hubs.core.web import options, show_error
 from hubs.extensions import db
-from hubs.notifications import services
-from hubs.notifications.forms import ContactPreferenceForm
 from hubs.people.models import ContactPreference, Person
+from hubs.people.services import set_contact_preference
 from hubs.portal.views import bp, own_person_id
+
+
+class ContactPreferenceForm(FlaskForm):
+    """How the person wants to hear about their referral while they wait."""
+
+    class Meta:
+        csrf = False  # checked for every POST by the app's own hook
+
+    preference = RadioField(
+        "How should we tell you when your referral moves on?",
+        choices=options(
+            [
+                (ContactPreference.SMS.value, "By text message"),
+                (ContactPreference.EMAIL.value, "By email"),
+                (ContactPreference.NO_MESSAGES.value, "Do not send me messages"),
+            ]
+        ),
+        validators=[InputRequired("Choose how we should contact you")],
+    )
+    mobile_phone = StringField("UK mobile number (for text messages)", validators=[Optional()])
+    email = StringField("Email address", validators=[Optional()])
 
 
 def _page(form: ContactPreferenceForm, person: Person, status: int = 200) -> tuple[str, int]:
@@ -37,7 +61,7 @@ def my_messages() -> Response | tuple[str, int]:
         if not form.validate():
             return _page(form, person, 422)
         try:
-            services.set_contact_preference(
+            set_contact_preference(
                 db.session,
                 actor,
                 person,
