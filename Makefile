@@ -78,9 +78,10 @@ run: venv assets ## Migrate, load demo data, start the scheduler and serve http:
 test: venv assets ## Lint, then the whole suite on SQLite and on a throwaway PostgreSQL
 	bash scripts/test-all.sh
 
-lint: venv ## ruff check and ruff format --check
+lint: venv ## ruff check, ruff format --check, and the import layers (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .
