@@ -5,11 +5,12 @@ see a *person* (a referral to my hub, a care team I am in): `person_via_referral
 `hubs.referrals.wiring` registers with people.access.
 
 Whose support log and trackers a worker may use (`support_scope`) is here too: it rests on
-episodes of care and care teams, and both support and trackers (which sit side by side,
-above referrals) need it. Wellbeing connectors and other VCSE workers work only with the
-people allocated to them: they lead an open episode of care, or are active members of its
-care team. Consent to share with their organisation lets them read a person's summary, not
-write their support log. Hub clinicians and managers work with the people their hub may see.
+episodes of care and care teams, and both support and trackers (each above referrals;
+trackers must not import support, whose pages show the trackers) need it. Wellbeing
+connectors and other VCSE workers work only with the people allocated to them: they lead an
+open episode of care, or are active members of its care team. Consent to share with their
+organisation lets them read a person's summary, not write their support log. Hub clinicians
+and managers work with the people their hub may see.
 """
 
 from __future__ import annotations
