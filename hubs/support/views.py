@@ -1,9 +1,9 @@
 """Support pages: a person's support log, logging and expanding contacts, community offers
 and signposting. Thin views: load, check access (404), validate, one service, commit.
 
-Pages that read records render before they commit their audit row: a commit expires every
-loaded row, and the template would then reload them one at a time, so the number of
-statements would grow with the length of the log.
+Pages that read records render before they commit their audit row (`page`): a commit
+expires every loaded row, and the template would then reload them one at a time, so the
+number of statements would grow with the length of the log.
 """
 
 from __future__ import annotations
@@ -11,19 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from hubs.core import audit
-from hubs.core.errors import ValidationError
 from hubs.core.types import today
-from hubs.core.web import options, show_error
+from hubs.core.web import Page, actor, audits, handle_form, options, page
 from hubs.directory.models import WEEKDAYS, AccessFeature, Lcp, Service, ServiceKind
 from hubs.extensions import db
+from hubs.people.models import Person
 from hubs.referrals.access import get_supported_person
 from hubs.referrals.models import NeedDomain
-from hubs.staff.models import User
 from hubs.support import forms, queries, services
 from hubs.support.models import ActivityType, ContactMode, Reached, SignpostingOutcome
 from hubs.trackers.models import HealthCheckElement
@@ -31,39 +29,29 @@ from hubs.trackers.queries import person_trackers
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 
-Page = Response | tuple[str, int] | str
 
-
-def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+def _audit_person(action: str, person: Person) -> None:
+    """The read-audit row for a page about the person as a whole (the record is the person)."""
+    audit.record(
+        action, actor=actor(), record_type="person", record_id=person.id, person_id=person.id
+    )
 
 
 # --- A person's support -------------------------------------------------------------------
 
 
 @bp.get("/people/<int:person_id>")
-def person(person_id: int) -> str:
-    actor = _actor()
-    found = get_supported_person(db.session, actor, person_id)
-    audit.record(
-        "support_log.view",
-        actor=actor,
-        record_type="person",
-        record_id=found.id,
-        person_id=found.id,
-    )
-    log = queries.support_log(db.session, found.id)
-    trackers = person_trackers(db.session, found.id)
-    page = render_template(
+def person(person_id: int) -> Page:
+    found = get_supported_person(db.session, actor(), person_id)
+    _audit_person("support_log.view", found)
+    return page(
         "support/person.html",
         person=found,
-        log=log,
-        trackers=trackers,
+        log=queries.support_log(db.session, found.id),
+        trackers=person_trackers(db.session, found.id),
         quick_form=forms.QuickContactForm(formdata=None, contact_on=today()),
         health_elements=list(HealthCheckElement),
     )
-    db.session.commit()  # the audit row; after rendering (see the module docstring)
-    return page
 
 
 # --- Contacts -----------------------------------------------------------------------------
@@ -92,53 +80,59 @@ def _contact_input(form: Any) -> services.ContactInput:
     )
 
 
-def _contact_page(person_id: int, form: forms.ContactForm, status: int = 200) -> tuple[str, int]:
-    found = get_supported_person(db.session, _actor(), person_id)
-    return render_template("support/contact_form.html", person=found, form=form), status
+def _contact_page(found: Person, form: forms.ContactForm, status: int) -> Page:
+    return page("support/contact_form.html", status, person=found, form=form)
 
 
 @bp.route("/people/<int:person_id>/contacts/new", methods=["GET", "POST"])
 def log_contact(person_id: int) -> Page:
-    found = get_supported_person(db.session, _actor(), person_id)
+    found = get_supported_person(db.session, actor(), person_id)
     form = forms.ContactForm()
     if request.method == "GET":
         form.contact_on.data = today()
-        return _contact_page(found.id, form)
-    if form.validate_on_submit():
-        try:
-            services.log_contact(db.session, _actor(), found.id, _contact_input(form))
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Contact logged")
-            return redirect(url_for("support.person", person_id=person_id))
-    return _contact_page(person_id, form, 422)
+    outcome = handle_form(
+        form,
+        lambda: services.log_contact(db.session, actor(), found.id, _contact_input(form)),
+        done=lambda _: url_for("support.person", person_id=person_id),
+        message="Contact logged",
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    return _contact_page(found, form, outcome)
+
+
+def _quick_input(form: forms.QuickContactForm) -> services.ContactInput:
+    if form.contact_on.data is None:
+        form.contact_on.data = today()
+    return _contact_input(form)
+
+
+def _full_form(quick: forms.QuickContactForm) -> forms.ContactForm:
+    """The full contact form with what was posted: its own errors, and the quick form's (a
+    service's refusal among them) on the fields the two share."""
+    full = forms.ContactForm()
+    full.validate()
+    for name, field in quick._fields.items():
+        if field.errors:
+            full[name].errors = list(field.errors)
+    full.form_errors.extend(quick.form_errors)
+    return full
 
 
 @bp.post("/people/<int:person_id>/contacts/quick")
 def quick_log(person_id: int) -> Page:
     """Log a contact in three fields from the caseload, then expand it."""
-    found = get_supported_person(db.session, _actor(), person_id)
+    found = get_supported_person(db.session, actor(), person_id)
     form = forms.QuickContactForm()
-    if form.validate_on_submit():
-        if form.contact_on.data is None:
-            form.contact_on.data = today()
-        try:
-            contact = services.log_contact(db.session, _actor(), found.id, _contact_input(form))
-        except ValidationError as error:
-            db.session.rollback()
-            full = forms.ContactForm()
-            full.validate()
-            show_error(full, error)
-            return _contact_page(person_id, full, 422)
-        db.session.commit()
-        flash("Contact logged. Add what you did, your notes and the next step, or leave it.")
-        return redirect(url_for("support.contact", contact_id=contact.id))
-    full = forms.ContactForm()
-    full.validate()
-    return _contact_page(person_id, full, 422)
+    outcome = handle_form(
+        form,
+        lambda: services.log_contact(db.session, actor(), found.id, _quick_input(form)),
+        done=lambda contact: url_for("support.contact", contact_id=contact.id),
+        message="Contact logged. Add what you did, your notes and the next step, or leave it.",
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    return _contact_page(found, _full_form(form), 422)
 
 
 def _details_form(contact: Any) -> forms.ContactDetailsForm:
@@ -157,35 +151,21 @@ def _details_form(contact: Any) -> forms.ContactDetailsForm:
 
 
 @bp.route("/contacts/<int:contact_id>", methods=["GET", "POST"])
+@audits("contact.view")
 def contact(contact_id: int) -> Page:
     """A contact; its author adds the details (what was done, notes, next step)."""
-    actor = _actor()
-    found = services.get_contact_for(db.session, actor, contact_id)
+    found = services.get_contact_for(db.session, actor(), contact_id)
     form = _details_form(found)
-    if form.validate_on_submit():
-        try:
-            services.expand_contact(db.session, actor, found, _details(form))
-        except ValidationError as error:
-            db.session.rollback()
-            found = services.get_contact_for(db.session, actor, contact_id)
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Contact details saved")
-            return redirect(url_for("support.person", person_id=found.person_id))
-    audit.record(
-        "contact.view",
-        actor=actor,
-        record_type="contact",
-        record_id=found.id,
-        person_id=found.person_id,
+    outcome = handle_form(
+        form,
+        lambda: services.expand_contact(db.session, actor(), found, _details(form)),
+        done=lambda _: url_for("support.person", person_id=found.person_id),
+        message="Contact details saved",
     )
-    status = 422 if form.errors or form.form_errors else 200
-    page = render_template(
-        "support/contact.html", contact=found, form=form, can_edit=found.worker_id == actor.id
-    )
-    db.session.commit()
-    return page, status
+    if isinstance(outcome, Response):
+        return outcome
+    context = {"contact": found, "form": form, "can_edit": found.worker_id == actor().id}
+    return page("support/contact.html", outcome, shows=found, **context)
 
 
 # --- Community offers ---------------------------------------------------------------------
@@ -212,50 +192,40 @@ def _offer_filters() -> queries.OfferFilters:
     )
 
 
-def _offers_page(person: Any = None) -> str:
+def _offers(person: Person | None = None) -> dict[str, Any]:
+    """What the offers page shows: the search's results and the filters' choices."""
     filters = _offer_filters()
-    results = queries.search_offers(db.session, filters)
-    lcps = db.session.scalars(sa.select(Lcp).order_by(Lcp.is_demo, Lcp.name)).all()
-    return render_template(
-        "support/offers.html",
-        results=results,
-        filters=filters,
-        person=person,
-        lcps=lcps,
-        needs=NeedDomain,
-        weekdays=WEEKDAYS,
-        day_parts=queries.DayPart,
-        features=AccessFeature,
-    )
+    return {
+        "results": queries.search_offers(db.session, filters),
+        "filters": filters,
+        "person": person,
+        "lcps": db.session.scalars(sa.select(Lcp).order_by(Lcp.is_demo, Lcp.name)).all(),
+        "needs": NeedDomain,
+        "weekdays": WEEKDAYS,
+        "day_parts": queries.DayPart,
+        "features": AccessFeature,
+    }
 
 
 @bp.get("/offers")
 def offers() -> str:
     """Search the directory's community offers and services (reference data only)."""
-    return _offers_page()
+    return render_template("support/offers.html", **_offers())
 
 
 @bp.get("/people/<int:person_id>/offers")
-def person_offers(person_id: int) -> str:
+def person_offers(person_id: int) -> Page:
     """The same search, for a person, with a way to signpost them to an offer."""
-    actor = _actor()
-    found = get_supported_person(db.session, actor, person_id)
-    audit.record(
-        "offers.search_for_person",
-        actor=actor,
-        record_type="person",
-        record_id=found.id,
-        person_id=found.id,
-    )
-    page = _offers_page(found)
-    db.session.commit()
-    return page
+    found = get_supported_person(db.session, actor(), person_id)
+    _audit_person("offers.search_for_person", found)
+    return page("support/offers.html", **_offers(found))
 
 
 # --- Signposting --------------------------------------------------------------------------
 
 
-def _offer_choices(form: forms.SignpostForm) -> None:
+def _signpost_form() -> forms.SignpostForm:
+    form = forms.SignpostForm()
     offers = db.session.scalars(
         sa.select(Service)
         .where(Service.is_active.is_(True), Service.kind != ServiceKind.HUB_TEAM)
@@ -264,66 +234,61 @@ def _offer_choices(form: forms.SignpostForm) -> None:
     form.service_id.choices = options(
         [("", "Choose an offer")] + [(str(s.id), s.name) for s in offers]
     )
+    if request.method == "GET":
+        form.service_id.data = request.args.get("service_id", "")
+        form.signposted_on.data = today()
+    return form
 
 
-def _signpost_page(person_id: int, form: forms.SignpostForm, status: int = 200) -> Page:
-    found = get_supported_person(db.session, _actor(), person_id)
-    return render_template("support/signpost.html", person=found, form=form), status
+def _signpost(found: Person, form: forms.SignpostForm) -> Any:
+    service_id = form.service_id.data
+    return services.signpost(
+        db.session,
+        actor(),
+        found.id,
+        service_id=int(service_id) if service_id and service_id.isdigit() else None,
+        signposted_on=form.signposted_on.data,
+        follow_up_on=form.follow_up_on.data,
+        note=form.note.data or "",
+    )
 
 
 @bp.route("/people/<int:person_id>/signpost", methods=["GET", "POST"])
 def signpost(person_id: int) -> Page:
-    found = get_supported_person(db.session, _actor(), person_id)
-    form = forms.SignpostForm()
-    _offer_choices(form)
-    if request.method == "GET":
-        form.service_id.data = request.args.get("service_id", "")
-        form.signposted_on.data = today()
-        return _signpost_page(found.id, form)
-    if form.validate_on_submit():
-        service_id = form.service_id.data
-        try:
-            services.signpost(
-                db.session,
-                _actor(),
-                found.id,
-                service_id=int(service_id) if service_id and service_id.isdigit() else None,
-                signposted_on=form.signposted_on.data,
-                follow_up_on=form.follow_up_on.data,
-                note=form.note.data or "",
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Signposting recorded, with a reminder to follow up")
-            return redirect(url_for("support.person", person_id=person_id))
-    return _signpost_page(person_id, form, 422)
+    found = get_supported_person(db.session, actor(), person_id)
+    form = _signpost_form()
+    outcome = handle_form(
+        form,
+        lambda: _signpost(found, form),
+        done=lambda _: url_for("support.person", person_id=person_id),
+        message="Signposting recorded, with a reminder to follow up",
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    return page("support/signpost.html", outcome, person=found, form=form)
+
+
+def _record_outcome(record: Any, form: forms.SignpostingOutcomeForm) -> Any:
+    return services.record_signposting_outcome(
+        db.session,
+        actor(),
+        record,
+        outcome=SignpostingOutcome(form.outcome.data),
+        note=form.note.data or "",
+        follow_up_on=form.follow_up_on.data,
+    )
 
 
 @bp.route("/signpostings/<int:signposting_id>/outcome", methods=["GET", "POST"])
 def signposting_outcome(signposting_id: int) -> Page:
-    actor = _actor()
-    record = services.get_signposting_for(db.session, actor, signposting_id)
+    record = services.get_signposting_for(db.session, actor(), signposting_id)
     form = forms.SignpostingOutcomeForm()
-    if form.validate_on_submit():
-        try:
-            services.record_signposting_outcome(
-                db.session,
-                actor,
-                record,
-                outcome=SignpostingOutcome(form.outcome.data),
-                note=form.note.data or "",
-                follow_up_on=form.follow_up_on.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            record = services.get_signposting_for(db.session, actor, signposting_id)
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Follow-up recorded")
-            return redirect(url_for("support.person", person_id=record.person_id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("support/signposting_outcome.html", record=record, form=form), status
+    outcome = handle_form(
+        form,
+        lambda: _record_outcome(record, form),
+        done=lambda _: url_for("support.person", person_id=record.person_id),
+        message="Follow-up recorded",
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    return page("support/signposting_outcome.html", outcome, record=record, form=form)
