@@ -28,6 +28,9 @@ from hubs.staff import services as staff_services
 from hubs.staff.models import MembershipKind, StaffRole, User
 from tests import factories
 
+# Seeds every random generator per test (names, NHS numbers): same data in any order.
+pytest_plugins = ["tests.helpers.determinism"]
+
 
 def _reset_schema(engine: sa.Engine) -> None:
     if engine.dialect.name == "postgresql":

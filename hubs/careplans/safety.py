@@ -30,7 +30,12 @@ from hubs.careplans.models import (
 )
 from hubs.careplans.queries import PlanReview, ReviewState
 from hubs.careplans.services import require_editor
-from hubs.careplans.states import PlanAction, next_plan_status
+from hubs.careplans.states import (
+    PROPOSAL_STATES,
+    PlanAction,
+    ProposalAction,
+    next_plan_status,
+)
 from hubs.core import audit
 from hubs.core.access import AccessRole
 from hubs.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -525,14 +530,11 @@ def _audit_proposal(
 
 
 def _decide(
-    session: Session, actor: User, proposal: SafetyPlanProposal, status: ProposalStatus
+    session: Session, actor: User, proposal: SafetyPlanProposal, action: ProposalAction
 ) -> None:
     require_editor(session, actor, proposal.person_id)
-    if proposal.status != ProposalStatus.PENDING:
-        raise Conflict(
-            f"This proposal has already been {proposal.status.value}", field="proposal_id"
-        )
-    proposal.status, proposal.decided_at, proposal.decided_by_id = status, utcnow(), actor.id
+    proposal.status = PROPOSAL_STATES.next(proposal.status, action)
+    proposal.decided_at, proposal.decided_by_id = utcnow(), actor.id
 
 
 def accept_proposal(
@@ -540,7 +542,7 @@ def accept_proposal(
 ) -> SafetyPlan:
     """Put the person's words into their draft (starting one from the agreed plan if needed);
     the change reaches their plan when the draft is agreed with them."""
-    _decide(session, staff_actor, proposal, ProposalStatus.ACCEPTED)
+    _decide(session, staff_actor, proposal, ProposalAction.ACCEPT)
     person = session.get(Person, proposal.person_id)
     assert person is not None  # a proposal always belongs to a person (foreign key)
     draft = open_safety_draft(session, staff_actor, person)
@@ -555,7 +557,7 @@ def decline_proposal(
     session: Session, staff_actor: User, proposal: SafetyPlanProposal
 ) -> SafetyPlanProposal:
     """The care team does not take the proposal into the plan (the person sees it declined)."""
-    _decide(session, staff_actor, proposal, ProposalStatus.DECLINED)
+    _decide(session, staff_actor, proposal, ProposalAction.DECLINE)
     session.flush()
     _audit_proposal("safety_plan.decline_proposal", staff_actor, proposal, session)
     return proposal

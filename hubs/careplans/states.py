@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import enum
 
-from hubs.careplans.models import PlanStatus
-from hubs.core.errors import InvalidTransition
+from hubs.careplans.models import PlanStatus, ProposalStatus
+from hubs.core.states import Rule, StateTable
 
 
 class PlanAction(enum.StrEnum):
@@ -18,21 +18,32 @@ class PlanAction(enum.StrEnum):
     SUPERSEDE = "supersede"
 
 
-PLAN_TRANSITIONS: dict[PlanAction, tuple[frozenset[PlanStatus], PlanStatus]] = {
-    PlanAction.AGREE: (frozenset({PlanStatus.DRAFT}), PlanStatus.AGREED),
-    PlanAction.START_REVIEW: (frozenset({PlanStatus.AGREED}), PlanStatus.UNDER_REVIEW),
-    PlanAction.SUPERSEDE: (
-        frozenset({PlanStatus.AGREED, PlanStatus.UNDER_REVIEW}),
-        PlanStatus.SUPERSEDED,
+PLAN_TRANSITIONS: dict[PlanAction, Rule[PlanStatus]] = {
+    PlanAction.AGREE: Rule(frozenset({PlanStatus.DRAFT}), PlanStatus.AGREED),
+    PlanAction.START_REVIEW: Rule(frozenset({PlanStatus.AGREED}), PlanStatus.UNDER_REVIEW),
+    PlanAction.SUPERSEDE: Rule(
+        frozenset({PlanStatus.AGREED, PlanStatus.UNDER_REVIEW}), PlanStatus.SUPERSEDED
     ),
 }
+PLAN_STATES = StateTable("A plan", PLAN_TRANSITIONS)
 
 
 def next_plan_status(current: PlanStatus, action: PlanAction) -> PlanStatus:
-    sources, target = PLAN_TRANSITIONS[action]
-    if current not in sources:
-        raise InvalidTransition(
-            f"A plan that is {current.label.lower()} cannot be given the action "
-            f"“{action.value.replace('_', ' ')}”"
-        )
-    return target
+    return PLAN_STATES.next(current, action)
+
+
+class ProposalAction(enum.StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+
+# A person's proposed change to their safety plan is decided once, by their care team.
+PROPOSAL_STATES = StateTable(
+    "A proposal",
+    {
+        ProposalAction.ACCEPT: Rule(frozenset({ProposalStatus.PENDING}), ProposalStatus.ACCEPTED),
+        ProposalAction.DECLINE: Rule(frozenset({ProposalStatus.PENDING}), ProposalStatus.DECLINED),
+    },
+    refusal=lambda current, _: f"This proposal has already been {current.value}",
+    field="proposal_id",
+)

@@ -30,6 +30,7 @@ from hubs.notifications.notifier import (
     notifier_from_config,
 )
 from hubs.notifications.services import channel_for
+from hubs.notifications.states import OUTBOX_STATES, OutboxAction
 from hubs.people.models import Person
 
 FIRST_RETRY = dt.timedelta(minutes=2)
@@ -61,12 +62,12 @@ def _deliver(
     session: Session, message_id: int, notifier: Notifier, now: dt.datetime, max_attempts: int
 ) -> int:
     message = session.get(OutboxMessage, message_id, with_for_update=True)
-    if message is None or message.status != OutboxStatus.QUEUED:
+    if message is None or not OUTBOX_STATES.allowed(message.status, OutboxAction.SEND):
         return 0  # sent (or settled) meanwhile: never send twice
     person = message.person
     channel = channel_for(person)
     if channel is None:
-        message.status = OutboxStatus.CANCELLED
+        message.status = OUTBOX_STATES.next(message.status, OutboxAction.CANCEL)
         message.last_error = "The person no longer wants messages, or left no contact details"
         return 1
     message.channel = channel
@@ -81,7 +82,7 @@ def _deliver(
             message, DeliveryError(type(error).__name__, retryable=True), now, max_attempts
         )
         return 1
-    message.status = OutboxStatus.SENT
+    message.status = OUTBOX_STATES.next(message.status, OutboxAction.SEND)
     message.sent_at = now
     message.provider_reference = result.provider_reference[:100]
     message.last_error = None
@@ -110,6 +111,6 @@ def _retry_or_fail(
 ) -> None:
     message.last_error = error.reason[:300]
     if not error.retryable or message.attempts >= max_attempts:
-        message.status = OutboxStatus.FAILED
+        message.status = OUTBOX_STATES.next(message.status, OutboxAction.FAIL)
         return
     message.next_attempt_at = now + FIRST_RETRY * 2 ** (message.attempts - 1)

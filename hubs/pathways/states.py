@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from hubs.core.access import AccessRole
-from hubs.core.errors import InvalidTransition, PermissionDenied
+from hubs.core.errors import PermissionDenied
+from hubs.core.states import Rule, StateTable
 
 
 class TransitionState(enum.StrEnum):
@@ -117,66 +117,58 @@ EITHER = frozenset(Side)
 RECEIVING = frozenset({Side.RECEIVING})
 
 
-@dataclass(frozen=True)
-class Rule:
-    sources: frozenset[TransitionState]
-    target: TransitionState
-    roles: frozenset[str]
-    sides: frozenset[Side]
+def _refusal(current: TransitionState, action: TransitionAction) -> str:
+    return (
+        f"A transition that is “{current.label.lower()}” cannot be given the action "
+        f"“{action.label.lower()}”"
+    )
 
 
 S = TransitionState
-TRANSITION_RULES: dict[TransitionAction, Rule] = {
+TRANSITION_RULES: dict[TransitionAction, Rule[TransitionState]] = {
     # Named workers on each side, a joint meeting date and a planned handover date.
-    TransitionAction.PLAN: Rule(frozenset({S.IDENTIFIED}), S.PLANNING, CLINICAL, EITHER),
-    TransitionAction.RECORD_MEETING: Rule(
-        frozenset({S.PLANNING}), S.JOINT_MEETING_HELD, CLINICAL, EITHER
-    ),
+    TransitionAction.PLAN: Rule(frozenset({S.IDENTIFIED}), S.PLANNING, CLINICAL),
+    TransitionAction.RECORD_MEETING: Rule(frozenset({S.PLANNING}), S.JOINT_MEETING_HELD, CLINICAL),
     # Only the receiving side accepts, and only after meeting the person with the sender.
-    TransitionAction.ACCEPT: Rule(
-        frozenset({S.JOINT_MEETING_HELD}), S.ACCEPTED, CLINICAL, RECEIVING
-    ),
+    TransitionAction.ACCEPT: Rule(frozenset({S.JOINT_MEETING_HELD}), S.ACCEPTED, CLINICAL),
     TransitionAction.DECLINE: Rule(
-        frozenset({S.PLANNING, S.JOINT_MEETING_HELD}),
-        S.DECLINED_BY_RECEIVER,
-        CLINICAL,
-        RECEIVING,
+        frozenset({S.PLANNING, S.JOINT_MEETING_HELD}), S.DECLINED_BY_RECEIVER, CLINICAL
     ),
     # A decline escalates at once; a stall is escalated by the scheduler (or a manager).
     TransitionAction.ESCALATE: Rule(
         frozenset({S.IDENTIFIED, S.PLANNING, S.JOINT_MEETING_HELD, S.DECLINED_BY_RECEIVER}),
         S.ESCALATED,
         MANAGERS | {SYSTEM},
-        EITHER,
     ),
     # The managers have resolved it: a new plan with a new date.
-    TransitionAction.REPLAN: Rule(frozenset({S.ESCALATED}), S.PLANNING, MANAGERS, EITHER),
+    TransitionAction.REPLAN: Rule(frozenset({S.ESCALATED}), S.PLANNING, MANAGERS),
     TransitionAction.START_PARALLEL_SUPPORT: Rule(
-        frozenset({S.ACCEPTED}), S.PARALLEL_SUPPORT, CLINICAL, EITHER
+        frozenset({S.ACCEPTED}), S.PARALLEL_SUPPORT, CLINICAL
     ),
     # Completion ends the sending episode; the receiving lead worker carries on.
-    TransitionAction.COMPLETE: Rule(frozenset({S.PARALLEL_SUPPORT}), S.COMPLETED, CLINICAL, EITHER),
+    TransitionAction.COMPLETE: Rule(frozenset({S.PARALLEL_SUPPORT}), S.COMPLETED, CLINICAL),
+}
+TRANSITION_STATES = StateTable("A transition", TRANSITION_RULES, refusal=_refusal)
+
+# A handover has two teams: besides the role, some actions belong to one side only.
+ACTING_SIDES: dict[TransitionAction, frozenset[Side]] = {
+    action: RECEIVING if action in {TransitionAction.ACCEPT, TransitionAction.DECLINE} else EITHER
+    for action in TransitionAction
 }
 
 
 def next_state(current: TransitionState, action: TransitionAction) -> TransitionState:
     """The state an action leads to, or InvalidTransition (409) with a plain message."""
-    rule = TRANSITION_RULES[action]
-    if current not in rule.sources:
-        raise InvalidTransition(
-            f"A transition that is “{current.label.lower()}” cannot be given the action "
-            f"“{action.label.lower()}”"
-        )
-    return rule.target
+    return TRANSITION_STATES.next(current, action)
 
 
 def check_permission(action: TransitionAction, role: str, sides: Iterable[Side]) -> None:
     """PermissionDenied (403) unless the role may take the action from a side it is on."""
-    rule = TRANSITION_RULES[action]
-    if role not in rule.roles:
+    if not TRANSITION_STATES.permits(action, role):
         raise PermissionDenied("Your role cannot take this action on a transition")
-    if role != SYSTEM and not rule.sides & frozenset(sides):
-        side = "receiving" if rule.sides == RECEIVING else "sending or receiving"
+    acting = ACTING_SIDES[action]
+    if role != SYSTEM and not acting & frozenset(sides):
+        side = "receiving" if acting == RECEIVING else "sending or receiving"
         raise PermissionDenied(f"Only the {side} team can take this action")
 
 
@@ -187,6 +179,6 @@ def available_actions(
     on = frozenset(sides)
     return [
         action
-        for action, rule in TRANSITION_RULES.items()
-        if current in rule.sources and role in rule.roles and rule.sides & on
+        for action in TRANSITION_STATES.actions_now(current, role)
+        if ACTING_SIDES[action] & on
     ]

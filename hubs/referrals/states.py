@@ -8,10 +8,9 @@ Only the service's transition function writes a status, and only through these t
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
 from hubs.core.access import AccessRole
-from hubs.core.errors import InvalidTransition
+from hubs.core.states import Rule, StateTable
 
 
 class ReferralStatus(enum.StrEnum):
@@ -58,59 +57,43 @@ CLINICAL = frozenset({AccessRole.CLINICIAN, AccessRole.MANAGER})
 CLINICAL_AND_ADMIN = CLINICAL | {AccessRole.HUB_ADMIN}
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[ReferralStatus]
-    target: ReferralStatus
-    roles: frozenset[AccessRole]
-
-
-REFERRAL_TRANSITIONS: dict[ReferralAction, Transition] = {
+REFERRAL_TRANSITIONS: dict[ReferralAction, Rule[ReferralStatus]] = {
     # The MDT confirms priority and records its rationale.
-    ReferralAction.TRIAGE: Transition(
+    ReferralAction.TRIAGE: Rule(
         frozenset({ReferralStatus.RECEIVED}), ReferralStatus.TRIAGED, CLINICAL
     ),
     # Acceptance opens an episode with a named lead worker.
-    ReferralAction.ACCEPT: Transition(
+    ReferralAction.ACCEPT: Rule(
         frozenset({ReferralStatus.TRIAGED}), ReferralStatus.ACCEPTED, CLINICAL
     ),
     # Crisis routing may signpost straight from received: an emergency cannot wait for MDT.
-    ReferralAction.SIGNPOST: Transition(
+    ReferralAction.SIGNPOST: Rule(
         frozenset({ReferralStatus.RECEIVED, ReferralStatus.TRIAGED}),
         ReferralStatus.SIGNPOSTED,
         CLINICAL,
     ),
-    ReferralAction.WITHDRAW: Transition(
+    ReferralAction.WITHDRAW: Rule(
         frozenset({ReferralStatus.RECEIVED, ReferralStatus.TRIAGED}),
         ReferralStatus.WITHDRAWN,
         CLINICAL_AND_ADMIN,
     ),
-    ReferralAction.ENTER_IN_ERROR: Transition(
+    ReferralAction.ENTER_IN_ERROR: Rule(
         frozenset({ReferralStatus.RECEIVED, ReferralStatus.TRIAGED}),
         ReferralStatus.ENTERED_IN_ERROR,
         frozenset({AccessRole.MANAGER, AccessRole.HUB_ADMIN}),
     ),
 }
+REFERRAL_STATES = StateTable("A referral", REFERRAL_TRANSITIONS)
 
 
 def next_status(current: ReferralStatus, action: ReferralAction) -> ReferralStatus:
     """The status an action leads to, or InvalidTransition (409) with a plain message."""
-    transition = REFERRAL_TRANSITIONS[action]
-    if current not in transition.sources:
-        raise InvalidTransition(
-            f"A referral that is {current.label.lower()} cannot be given the action "
-            f"“{action.label.lower()}”"
-        )
-    return transition.target
+    return REFERRAL_STATES.next(current, action)
 
 
 def available_actions(current: ReferralStatus, role: str) -> list[ReferralAction]:
     """The actions a role may take now (the referral page shows only these)."""
-    return [
-        action
-        for action, transition in REFERRAL_TRANSITIONS.items()
-        if current in transition.sources and role in transition.roles
-    ]
+    return REFERRAL_STATES.actions_now(current, role)
 
 
 class EpisodeStatus(enum.StrEnum):
@@ -124,17 +107,18 @@ class EpisodeAction(enum.StrEnum):
     FINISH = "finish"
 
 
-EPISODE_TRANSITIONS: dict[EpisodeAction, tuple[frozenset[EpisodeStatus], EpisodeStatus]] = {
-    EpisodeAction.START: (frozenset({EpisodeStatus.PLANNED}), EpisodeStatus.ACTIVE),
-    EpisodeAction.FINISH: (
-        frozenset({EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE}),
-        EpisodeStatus.FINISHED,
+EPISODE_TRANSITIONS: dict[EpisodeAction, Rule[EpisodeStatus]] = {
+    EpisodeAction.START: Rule(frozenset({EpisodeStatus.PLANNED}), EpisodeStatus.ACTIVE),
+    EpisodeAction.FINISH: Rule(
+        frozenset({EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE}), EpisodeStatus.FINISHED
     ),
 }
+EPISODE_STATES = StateTable(
+    "An episode",
+    EPISODE_TRANSITIONS,
+    refusal=lambda current, action: f"An episode that is {current.value} cannot {action.value}",
+)
 
 
 def next_episode_status(current: EpisodeStatus, action: EpisodeAction) -> EpisodeStatus:
-    sources, target = EPISODE_TRANSITIONS[action]
-    if current not in sources:
-        raise InvalidTransition(f"An episode that is {current.value} cannot {action.value}")
-    return target
+    return EPISODE_STATES.next(current, action)

@@ -16,16 +16,10 @@ from hubs.core.audit import AuditEvent
 from hubs.extensions import db
 from hubs.referrals import services
 from hubs.referrals.models import NeedDomain, Referral, Severity
-from hubs.staff.services import create_api_token
+from tests.helpers.api import bearer
 from tests.referrals.conftest import referral_input
 
 CANARY_WORDS = "canary-own-words-7f3a"
-
-
-def _bearer(user) -> dict[str, str]:
-    _, plain = create_api_token(db.session, user, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def _body(person_id: int, key: str) -> dict[str, object]:
@@ -60,7 +54,7 @@ def _replays(referral_id: int) -> int:
 
 def test_another_teams_submission_key_never_returns_their_referral(client, world, make_referral):
     hatch = _hatch_referral(world, make_referral, "shared-key-44")
-    headers = _bearer(world.users["other_hub_clinician"])
+    headers = bearer(world.users["other_hub_clinician"])
 
     response = client.post(
         "/api/v1/referrals/", json=_body(world.person_b.id, "shared-key-44"), headers=headers
@@ -93,7 +87,7 @@ def test_a_replay_by_the_same_submitter_returns_the_original_and_is_audited(
     client, world, make_referral
 ):
     original = _hatch_referral(world, make_referral, "replayed-key")
-    headers = _bearer(world.users["clinician"])
+    headers = bearer(world.users["clinician"])
 
     response = client.post(
         "/api/v1/referrals/", json=_body(world.person_a.id, "replayed-key"), headers=headers

@@ -30,7 +30,7 @@ from hubs.referrals.services.common import (
     required_text,
 )
 from hubs.referrals.states import (
-    REFERRAL_TRANSITIONS,
+    REFERRAL_STATES,
     ReferralAction,
     next_status,
 )
@@ -43,7 +43,7 @@ episode_opened = hub_signals.signal("episode-opened")
 def _require_hub_role(
     session: Session, actor: User, referral: Referral, action: ReferralAction
 ) -> None:
-    if actor.access_role not in REFERRAL_TRANSITIONS[action].roles:
+    if not REFERRAL_STATES.permits(action, actor.access_role):
         raise PermissionDenied("Your role cannot take this action on a referral")
     member = session.scalar(
         sa.select(HubMembership.id).where(
