@@ -37,7 +37,9 @@ class Config:
     NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
     SQLALCHEMY_DATABASE_URI = os.environ.get("HUBS_DATABASE_URL") or _sqlite_url("hubs.db")
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text never quotes the values (personal data) it
+    # was given, wherever that text ends up (a log, a CLI's output).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     PSEUDONYM_KEY = os.environ.get("HUBS_PSEUDONYM_KEY", "dev-only-pseudonym-key")
 
     # Sessions: the cookie carries only an opaque token; the record lives in the database.

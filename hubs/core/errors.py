@@ -6,6 +6,7 @@ JSON bodies naming the field for the API. A 500 shows only a correlation id.
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import structlog
@@ -130,10 +131,35 @@ def handle_http_exception(error: HTTPException) -> Any:
     return body, status, headers
 
 
+def _type_names(error: BaseException) -> str:
+    """The error's type and the types it was raised from (`raise … from`), outermost first."""
+    names, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        names.append(type(current).__name__)
+        current = current.__cause__ or current.__context__
+    return " <- ".join(names)
+
+
+def _frames(error: BaseException, keep: int = 12) -> list[str]:
+    """Where it happened: the innermost frames as file:line function, without any text."""
+    frames = traceback.extract_tb(error.__traceback__)[-keep:]
+    return [f"{f.filename.rsplit('/hubs/', 1)[-1]}:{f.lineno} {f.name}" for f in frames]
+
+
 def handle_unexpected(error: Exception) -> Any:
     app_session().rollback()
     request_id = g.get("request_id", "unknown")
-    log.exception("unhandled_error", error_type=type(error).__name__)
+    # Never the exception's message, locals or SQL parameters: they can quote a person's
+    # NHS number, name or form values. The type, route and frames find the bug with the id.
+    log.error(
+        "unhandled_error",
+        error_type=_type_names(error),
+        endpoint=request.endpoint,
+        method=request.method,
+        frames=_frames(error),
+    )
     message = "Sorry, there is a problem with the service. Quote this reference if you report it."
     if wants_json():
         return jsonify(

@@ -19,9 +19,12 @@ import hubs.core.access as access
 from hubs import create_app
 from hubs.config import TestingConfig
 from hubs.core import errors
+from hubs.core.session import app_session
 from hubs.directory.models import Lcp
 
 SECRET = "secret-internal-detail"
+CANARY_NHS_NUMBER = "9990001234"
+CANARY_NAME = "Zephyrine Canarylog"
 
 DOMAIN_ERRORS = [
     pytest.param(errors.PermissionDenied, 403, id="permission-denied"),
@@ -46,6 +49,18 @@ def _test_blueprint() -> Blueprint:
     def boom() -> str:
         raise RuntimeError(SECRET)
 
+    def db_boom() -> str:
+        # A real database error carrying a person's details as parameters, then an error
+        # whose own message quotes them (as a careless `raise ValueError(value)` would).
+        try:
+            app_session().execute(
+                sa.text("SELECT * FROM no_such_table WHERE nhs = :nhs AND name = :name"),
+                {"nhs": CANARY_NHS_NUMBER, "name": CANARY_NAME},
+            )
+        except sa.exc.DBAPIError as error:
+            raise ValueError(f"{CANARY_NAME} {CANARY_NHS_NUMBER}") from error
+        return "unreachable"
+
     def undeclared() -> str:
         return "this route is not in the access matrix"
 
@@ -53,6 +68,7 @@ def _test_blueprint() -> Blueprint:
     bp.add_url_rule("/api/errors-test/domain/<name>", "api_domain", raise_domain)
     bp.add_url_rule("/errors-test/boom", "boom", boom)
     bp.add_url_rule("/api/errors-test/boom", "api_boom", boom)
+    bp.add_url_rule("/errors-test/db-boom", "db_boom", db_boom)
     bp.add_url_rule("/errors-test/undeclared", "undeclared", undeclared)
     return bp
 
@@ -66,7 +82,7 @@ def _test_rules() -> dict[str, access.RouteRule]:
             relationship=None,
             why="test-only route raising an error",
         )
-        for name in ("domain", "api_domain", "boom", "api_boom")
+        for name in ("domain", "api_domain", "boom", "api_boom", "db_boom")
     }
 
 
@@ -203,3 +219,17 @@ def test_unexpected_error_in_the_api_gives_json_with_only_a_reference(error_clie
     assert body["request_id"] == response.headers["X-Request-ID"] == "upstream-id-0001"
     text = response.get_data(as_text=True)
     assert SECRET not in text and "Traceback" not in text and "RuntimeError" not in text
+
+
+def test_a_500_logs_its_reference_route_and_error_type_but_no_personal_data(error_client, capsys):
+    capsys.readouterr()
+
+    response = error_client.get("/errors-test/db-boom", headers={"X-Request-ID": "canary-log-01"})
+
+    assert response.status_code == 500
+    logged = capsys.readouterr()
+    text = logged.out + logged.err
+    assert "canary-log-01" in text and "errors_test.db_boom" in text
+    assert re.search(r"ValueError <- \w*Error", text)  # the chain's types, not their text
+    assert CANARY_NHS_NUMBER not in text and CANARY_NAME not in text
+    assert "no_such_table" not in text  # nor the SQL itself
