@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from hubs.referrals.models import NeedDomain
+from hubs.support.access import notes_for_current_user
 from hubs.support.models import ActivityType, ContactMode, Reached
 
 
@@ -39,7 +40,8 @@ class ContactSchema(ma.Schema):
     location = fields.String()
     activities = fields.Method("_activities")
     needs = fields.Method("_needs")
-    notes = fields.String()
+    # Withheld (null) when the note is staff only and the reader is not clinical staff.
+    notes = fields.Function(notes_for_current_user, allow_none=True)
     is_staff_only = fields.Boolean()
     next_step = fields.String()
     next_contact_on = fields.Date(allow_none=True)
