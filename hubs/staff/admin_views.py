@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from hubs.core.web import actor, finish
 from hubs.extensions import db
 from hubs.staff import services
 from hubs.staff.models import AccountKind, User
@@ -34,7 +34,9 @@ def users() -> str:
 @bp.post("/users/<int:user_id>/deactivate")
 def deactivate(user_id: int) -> Response:
     ConfirmForm()  # CSRF is checked for every unsafe request before the view runs
-    user = services.deactivate_user(db.session, current_user._get_current_object(), user_id)
-    db.session.commit()
-    flash(f"{user.email} has been deactivated and signed out everywhere")
-    return redirect(url_for("admin.users"))
+    user = services.deactivate_user(db.session, actor(), user_id)
+    return finish(user, done=url_for("admin.users"), message=_deactivated)
+
+
+def _deactivated(user: User) -> str:
+    return f"{user.email} has been deactivated and signed out everywhere"

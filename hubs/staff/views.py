@@ -5,12 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from hubs.core.access import AccessRole
-from hubs.core.errors import ValidationError
+from hubs.core.web import actor, finish, handle_form
+from hubs.directory.models import Hub
 from hubs.extensions import db
 from hubs.staff import services
 from hubs.staff.forms import ChangePasswordForm, SignInForm
@@ -50,81 +51,88 @@ def start() -> Response:
     return redirect(url_for(START_PAGES[current_user.access_role]))
 
 
+def _throttle() -> services.Throttle:
+    config = current_app.config
+    return services.Throttle(config["LOGIN_MAX_FAILURES"], config["LOGIN_FAILURE_WINDOW"])
+
+
+def _sign_in(form: SignInForm) -> User | None:
+    """Check the password and open a session record for the user. A refusal is committed
+    too, not rolled back: each failed attempt counts towards the lockout."""
+    try:
+        user = services.authenticate(
+            db.session,
+            form.email.data or "",
+            form.password.data or "",
+            throttle=_throttle(),
+            ip_address=request.remote_addr,
+        )
+    except services.SignInRefused as refused:
+        db.session.commit()  # the failed attempt itself must be kept for the lockout count
+        form.email.errors = [refused.message]
+        return None
+    services.sign_in(
+        db.session,
+        user,
+        ip_address=request.remote_addr,
+        user_agent=request.headers.get("User-Agent"),
+    )
+    db.session.commit()
+    return user
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def login() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for("auth.start"))
     form = SignInForm()
-    if form.validate_on_submit():
-        throttle = services.Throttle(
-            current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_FAILURE_WINDOW"]
-        )
-        try:
-            user = services.authenticate(
-                db.session,
-                form.email.data or "",
-                form.password.data or "",
-                throttle=throttle,
-                ip_address=request.remote_addr,
-            )
-        except services.SignInRefused as refused:
-            db.session.commit()  # the failed attempt itself must be kept for the lockout count
-            form.email.errors = [refused.message]
-            return render_template("auth/login.html", form=form), 200
-        services.sign_in(
-            db.session,
-            user,
-            ip_address=request.remote_addr,
-            user_agent=request.headers.get("User-Agent"),
-        )
-        db.session.commit()
-        login_user(user)
-        return redirect(_safe_next(request.args.get("next")) or url_for("auth.start"))
-    return render_template("auth/login.html", form=form)
+    user = _sign_in(form) if form.validate_on_submit() else None
+    if user is None:
+        return render_template("auth/login.html", form=form)
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")) or url_for("auth.start"))
 
 
 @bp.post("/sign-out")
 def logout() -> Response:
-    services.sign_out(db.session, current_user._get_current_object())
-    db.session.commit()
-    logout_user()
-    flash("You have signed out")
-    return redirect(url_for("auth.login"))
+    services.sign_out(db.session, actor())
+    signed_out = finish(None, done=url_for("auth.login"), message="You have signed out")
+    logout_user()  # after the commit: the session record is revoked before the cookie forgets it
+    return signed_out
+
+
+def _change_password(user: User, form: ChangePasswordForm) -> None:
+    services.change_password(
+        db.session,
+        user,
+        current_password=form.current_password.data or "",
+        new_password=form.new_password.data or "",
+        ip_address=request.remote_addr,
+        user_agent=request.headers.get("User-Agent"),
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-def change_password() -> Response | str:
-    form = ChangePasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            services.change_password(
-                db.session,
-                user,
-                current_password=form.current_password.data or "",
-                new_password=form.new_password.data or "",
-                ip_address=request.remote_addr,
-                user_agent=request.headers.get("User-Agent"),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            getattr(form, error.field or "new_password").errors = [error.message]
-            return render_template("auth/change_password.html", form=form), 422
-        db.session.commit()
+def change_password() -> Response | tuple[str, int]:
+    user, form = actor(), ChangePasswordForm()
+    outcome = handle_form(
+        form,
+        lambda: _change_password(user, form),
+        done=lambda _: url_for("auth.start"),
+        message="Your password has been changed. Other devices have been signed out.",
+    )
+    if isinstance(outcome, Response):
         login_user(user)  # the browser keeps working on its freshly opened session
-        flash("Your password has been changed. Other devices have been signed out.")
-        return redirect(url_for("auth.start"))
-    status = 422 if form.errors else 200
-    return render_template("auth/change_password.html", form=form), status
+        return outcome
+    return render_template("auth/change_password.html", form=form), outcome
 
 
-@bp.get("/team")
-def my_team() -> str:
-    """The hubs a manager runs, with the multidisciplinary team in each."""
+def _teams_managed_by(user_id: int) -> dict[Hub, list[HubMembership]]:
+    """The hubs a manager runs, each with its members by name."""
     managed = db.session.scalars(
         sa.select(HubMembership)
         .where(
-            HubMembership.user_id == current_user.id,
+            HubMembership.user_id == user_id,
             HubMembership.kind == MembershipKind.MANAGER,
         )
         .options(sa.orm.joinedload(HubMembership.hub))
@@ -137,5 +145,10 @@ def my_team() -> str:
         .options(sa.orm.contains_eager(HubMembership.user).joinedload(User.organisation))
         .order_by(User.display_name)
     ).all()
-    teams = {m.hub: [x for x in members if x.hub_id == m.hub_id] for m in managed}
-    return render_template("staff/team.html", teams=teams)
+    return {m.hub: [x for x in members if x.hub_id == m.hub_id] for m in managed}
+
+
+@bp.get("/team")
+def my_team() -> str:
+    """The hubs a manager runs, with the multidisciplinary team in each."""
+    return render_template("staff/team.html", teams=_teams_managed_by(current_user.id))
