@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, url_for
 from werkzeug.wrappers import Response
 
 from hubs.core.templating import register_nav_count
+from hubs.core.web import Page, actor, handle_form, page
 from hubs.extensions import db
 from hubs.notifications import queries, services
 from hubs.notifications.forms import CloseTaskForm
@@ -20,31 +20,34 @@ from hubs.notifications.forms import CloseTaskForm
 bp = Blueprint("notifications", __name__, url_prefix="/tasks")
 
 
-def _actor() -> Any:
-    return current_user._get_current_object()
-
-
 @bp.get("/")
-def my_tasks() -> str:
-    actor = _actor()
-    rows = queries.open_tasks(db.session, actor)
-    services.record_tasks_read(db.session, actor, [row.task for row in rows])
-    # Render before committing the audit rows: a commit would expire the loaded tasks.
-    page = render_template("notifications/my_tasks.html", rows=rows)
-    db.session.commit()
-    return page
+def my_tasks() -> Page:
+    rows = queries.open_tasks(db.session, actor())
+    services.record_tasks_read(db.session, actor(), [row.task for row in rows])
+    # `page` renders before committing the audit rows: a commit would expire the loaded tasks.
+    return page("notifications/my_tasks.html", rows=rows)
+
+
+def _closed(form: CloseTaskForm) -> str:
+    done = services.TaskOutcome(form.outcome.data) == services.TaskOutcome.DONE
+    return "Task marked as done" if done else "Task dismissed"
 
 
 @bp.post("/<int:task_id>")
 def close_task(task_id: int) -> Response:
     form = CloseTaskForm()
-    if not form.validate():
-        abort(400)
-    outcome = services.TaskOutcome(form.outcome.data)
-    services.close_task(db.session, _actor(), task_id, outcome)
-    db.session.commit()
-    flash("Task marked as done" if outcome == services.TaskOutcome.DONE else "Task dismissed")
-    return redirect(url_for("notifications.my_tasks"))
+    outcome = handle_form(
+        form,
+        lambda: services.close_task(
+            db.session, actor(), task_id, services.TaskOutcome(form.outcome.data)
+        ),
+        done=lambda _: url_for("notifications.my_tasks"),
+        message=lambda _: _closed(form),
+        catch=(),  # a missing or someone else's task answers 404 through the error handlers
+    )
+    if not isinstance(outcome, Response):
+        abort(400)  # only a tampered form: the page's two buttons each send a valid outcome
+    return outcome
 
 
 @register_nav_count("notifications.my_tasks")

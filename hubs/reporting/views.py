@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from hubs.core import audit
 from hubs.core.errors import NotFound
 from hubs.core.types import utcnow
+from hubs.core.web import actor, finish
 from hubs.extensions import db
 from hubs.reporting import dashboard, presenters, queries
 from hubs.reporting.access import Area, choose_area, visible_areas
@@ -28,10 +28,6 @@ from hubs.reporting.refresh import refresh
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
 
 DEFAULT_GRANULARITY = Granularity.MONTH
-
-
-def _actor() -> Any:
-    return current_user._get_current_object()
 
 
 @dataclass(frozen=True)
@@ -70,12 +66,12 @@ def _date(value: str | None) -> dt.date | None:
 
 def read_filters(area_code: str | None = None) -> Filters:
     """The filters in the query string; an area the user may not see answers 404."""
-    actor = _actor()
-    areas = visible_areas(db.session, actor)
+    user = actor()
+    areas = visible_areas(db.session, user)
     code = request.args.get("area") if area_code is None else area_code
     return Filters(
         areas=areas,
-        area=choose_area(areas, code, actor),
+        area=choose_area(areas, code, user),
         granularity=_choice(Granularity, request.args.get("period"), DEFAULT_GRANULARITY),
         breakdown=_choice(Breakdown, request.args.get("breakdown"), Breakdown.TOTAL),
         at=_date(request.args.get("at")),
@@ -132,12 +128,14 @@ def indicator(indicator_id: str) -> str:
 @bp.post("/refresh")
 def refresh_now() -> Response:
     """Recompute every indicator now, rather than waiting for the nightly refresh."""
-    actor = _actor()
     stored = refresh(db.session, utcnow())
-    audit.record("indicators.refresh", actor=actor, record_type="indicator_values")
-    db.session.commit()
-    flash(f"Indicators refreshed from the activity store: {stored:,} values.")
-    return redirect(url_for("reporting.dashboard_page", **_back_args()))
+    audit.record("indicators.refresh", actor=actor(), record_type="indicator_values")
+    back = url_for("reporting.dashboard_page", **_back_args())
+    return finish(stored, done=back, message=_refreshed)
+
+
+def _refreshed(stored: int) -> str:
+    return f"Indicators refreshed from the activity store: {stored:,} values."
 
 
 def _back_args() -> dict[str, str]:
