@@ -54,11 +54,13 @@ def _init_extensions(app: Flask) -> None:
     from hubs.core import logging as hub_logging
     from hubs.core.access import init_access
     from hubs.core.errors import register_error_handlers
+    from hubs.core.inputs import init_inputs
     from hubs.core.templating import init_templating
     from hubs.staff.auth import init_auth
 
     hub_logging.configure_logging(app)
     app.before_request(hub_logging.assign_request_id)
+    init_inputs(app)  # before any route is added: `<int:…>` is bounded to an id's range
     db.init_app(app)
     with app.app_context():
         _tune_engine(db.engine)
