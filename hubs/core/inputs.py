@@ -4,7 +4,7 @@ A number past what an id column holds, or a NUL byte in text, used to reach the 
 PostgreSQL refused it (a 500), SQLite stored it. Here it never gets that far: an id in a URL
 beyond the column's range matches no route (404, as for any record that does not exist); an
 id or page number in a query, form or JSON body beyond it, or a control character in any
-text, is refused with 422 naming the field.
+text, or a date outside 1900 to 2100, is refused with 422 naming the field.
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ from hubs.core.errors import ValidationError
 MAX_ID = 2**31 - 1
 # C0 controls and DEL, except tab, line feed and carriage return (text areas send them).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# An ISO date anywhere in a request: no rule of ours needs one before 1900 or after 2100 (a
+# referral "received" in the year 0281 once gave a clock of 263,420 days). Narrower windows,
+# such as "not in the future", are each rule's own, checked by its service.
+ISO_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 # Query and form fields that carry an id or a page number.
 NUMERIC_NAME = re.compile(r"(^|_)(id|page|per_page|hub)$")
 
@@ -41,6 +46,9 @@ def _refuse(field: str, message: str) -> None:
 def _check_text(field: str, value: str) -> None:
     if CONTROL.search(value):
         _refuse(field, "Remove the control characters (such as NUL) from this text")
+    date = ISO_DATE.match(value.strip())
+    if date and not EARLIEST_YEAR <= int(date.group(1)) <= LATEST_YEAR:
+        _refuse(field, f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
 
 
 def _check_number(field: str, value: str) -> None:

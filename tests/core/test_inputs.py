@@ -90,3 +90,21 @@ def test_a_nul_byte_in_a_form_is_refused_before_anything_is_stored(login_as, wor
 
     assert response.status_code == 422
     assert "control characters" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("received_on", ["0281-05-01", "1899-12-31", "2101-01-01"])
+def test_a_date_outside_1900_to_2100_is_refused_naming_the_field(client, world, received_on):
+    body = {
+        "person_id": world.person_a.id,
+        "source": "gp",
+        "referrer_name": "Dr Example",
+        "received_on": received_on,
+        "priority": "routine",
+        "needs": [{"domain": "accommodation", "severity": "high"}],
+    }
+
+    response = client.post(
+        "/api/v1/referrals/", json=body, headers=bearer(world.users["clinician"])
+    )
+
+    assert response.status_code == 422 and response.json["field"] == "received_on"
