@@ -15,7 +15,7 @@ from hubs.core import audit
 from hubs.core.errors import NotFound, ValidationError
 from hubs.core.signals import hub_signals
 from hubs.core.types import today, utcnow
-from hubs.directory.models import Organisation
+from hubs.directory.models import GpPractice, Organisation
 from hubs.people.access import get_person_for, person_scope
 from hubs.people.models import (
     ETHNIC_CATEGORIES,
@@ -65,6 +65,10 @@ def register_person(session: Session, actor: User | None, **values: Any) -> Pers
         raise ValidationError("Choose the person's sex from the list", field="sex") from None
     if values.get("ethnic_category", "99") not in ETHNIC_CATEGORIES:
         raise ValidationError("Choose an ethnic category from the list", field="ethnic_category")
+    practice_id = values.get("gp_practice_id")
+    if practice_id is not None and session.get(GpPractice, practice_id) is None:
+        # An unknown id would otherwise fail at the foreign key, as a 500.
+        raise ValidationError("Choose a GP practice from the list", field="gp_practice_id")
     person = Person(**values)
     session.add(person)
     session.flush()

@@ -108,3 +108,33 @@ def test_a_date_outside_1900_to_2100_is_refused_naming_the_field(client, world, 
     )
 
     assert response.status_code == 422 and response.json["field"] == "received_on"
+
+
+def test_an_unknown_gp_practice_for_a_new_person_is_refused_naming_the_field(client, world):
+    from hubs.people.models import Person
+    from tests import factories
+    from tests.helpers.db import count_rows
+
+    people = count_rows(Person)
+    body = {
+        "source": "gp",
+        "referrer_name": "Dr Example",
+        "received_on": dt.date.today().isoformat(),
+        "priority": "routine",
+        "needs": [{"domain": "accommodation", "severity": "high"}],
+        "person": {
+            "nhs_number": factories.synthetic_nhs_number(),
+            "given_name": "Fictional",
+            "family_name": "Nopractice",
+            "date_of_birth": "1991-02-03",
+            "sex": "female",
+            "gp_practice_id": MAX_ID,
+        },
+    }
+
+    response = client.post(
+        "/api/v1/referrals/", json=body, headers=bearer(world.users["hub_admin"])
+    )
+
+    assert response.status_code == 422 and response.json["field"] == "person.gp_practice_id"
+    assert count_rows(Person) == people
