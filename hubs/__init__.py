@@ -54,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     from hubs.core import logging as hub_logging
     from hubs.core.access import init_access
     from hubs.core.errors import register_error_handlers
+    from hubs.core.headers import init_headers
     from hubs.core.inputs import init_inputs
     from hubs.core.templating import init_templating
     from hubs.staff.auth import init_auth
@@ -79,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
     init_auth(app)
     init_access(app)
     app.after_request(hub_logging.echo_request_id)
+    init_headers(app)
     app.extensions["hubs_api"] = Api(app)
     # After the Api: its catch-all HTTP handler would otherwise answer every HTML page.
     register_error_handlers(app)

@@ -116,6 +116,9 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     NAME = "production"
     SESSION_COOKIE_SECURE = True
+    # The __Host- prefix: browsers accept the cookie only if Secure, for path /, with no
+    # Domain, so no sibling subdomain can set or overwrite the session.
+    SESSION_COOKIE_NAME = "__Host-hubs_session"
     FORCE_HTTPS = True
 
 

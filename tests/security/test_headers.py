@@ -139,3 +139,17 @@ def test_development_and_tests_send_no_strict_transport_security(production_app,
     response = client.get("/sign-in", base_url="https://localhost")
     assert "Strict-Transport-Security" not in response.headers
     assert client.get("/sign-in", base_url="http://localhost").status_code == 200
+
+
+def test_every_response_isolates_its_window_from_other_origins(client):
+    response = client.get("/sign-in")
+
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_production_names_the_session_cookie_with_the_host_prefix(production_app):
+    response = production_app.test_client().get("/sign-in", base_url="https://localhost")
+
+    cookie = response.headers["Set-Cookie"]  # the sign-in form's CSRF token starts a session
+    assert cookie.startswith("__Host-hubs_session=")
+    assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
