@@ -68,6 +68,9 @@ def authenticate_request() -> None:
         abort(401, "The bearer token is missing, unknown or revoked")
     if g.get("auth_method") == "token":
         return
+    if request.path.startswith("/api/") and not current_user.is_authenticated:
+        # Say "authenticate" (401), not "bad CSRF token" (400): there is no session to protect.
+        abort(401, "Sign in, or send a bearer token")
     if request.method not in {"GET", "HEAD", "OPTIONS", "TRACE"}:
         csrf.protect()
 

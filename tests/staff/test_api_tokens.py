@@ -249,3 +249,10 @@ def test_unauthenticated_api_request_is_told_to_use_a_bearer_token(client):
     response = client.get("/api/v1/referrals/")
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_unauthenticated_api_post_gets_401_json_not_a_csrf_400(client, world):
+    response = client.post("/api/v1/referrals/", json={"person_id": world.person_a.id})
+
+    assert response.status_code == 401 and response.is_json
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
