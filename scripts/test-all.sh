@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=.venv/bin
-for tool in ruff pytest; do
+for tool in ruff pytest lint-imports; do
     [ -x "$BIN/$tool" ] || { echo "error: $BIN/$tool not found; run 'make venv' first" >&2; exit 1; }
 done
 
@@ -21,6 +21,8 @@ echo "==> ruff check"
 "$BIN/ruff" check .
 echo "==> ruff format --check"
 "$BIN/ruff" format --check .
+echo "==> lint-imports (the layers of DESIGN §7)"
+"$BIN/lint-imports"
 
 LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/hubs-test.XXXXXX")"
 trap 'rm -rf "$LOGDIR"' EXIT
