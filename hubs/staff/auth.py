@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, current_app, g, request
-from flask_login import AnonymousUserMixin, current_user
+from flask import Flask, Response, abort, current_app, g, request, session
+from flask_login import AnonymousUserMixin, current_user, user_logged_in
 
 from hubs.extensions import csrf, db, login_manager
 from hubs.staff import sessions
@@ -83,7 +83,15 @@ def no_store_when_signed_in(response: Response) -> Response:
     return response
 
 
+def rotate_csrf_token(*_: object, **__: object) -> None:
+    """A token issued before sign-in is not valid after it: a token planted in or read from
+    the anonymous session (login CSRF, session fixation) cannot act for the signed-in user."""
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+
+
 def init_auth(app: Flask) -> None:
+    user_logged_in.connect(rotate_csrf_token, weak=False)
     login_manager.init_app(app)
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "auth.login"

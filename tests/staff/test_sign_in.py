@@ -362,3 +362,21 @@ def test_signed_in_browser_visiting_sign_in_is_sent_to_its_start_page(browser, w
     response = browser.get("/sign-in", follow_redirects=True)
 
     assert response.request.path == "/admin/users"
+
+
+def test_the_csrf_token_from_before_sign_in_is_refused_after_it(browser, world):
+    from tests.conftest import csrf_token
+
+    nurse = world.users["clinician"]
+    before = csrf_token(browser, "/sign-in")
+    signed_in = browser.post(
+        "/sign-in", data={"csrf_token": before, "email": nurse.email, "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302
+
+    stale = browser.post("/sign-out", data={"csrf_token": before})
+    fresh_token = csrf_token(browser, "/account/password")
+
+    assert stale.status_code == 400
+    assert fresh_token != before
+    assert browser.post("/sign-out", data={"csrf_token": fresh_token}).status_code == 302
