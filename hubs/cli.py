@@ -83,21 +83,34 @@ hubs_cli.add_command(reporting_cli)
 @token_cli.command("create")
 @click.argument("email")
 @click.option("--name", default="integration", show_default=True, help="What the token is for.")
-def token_create(email: str, name: str) -> None:
+@click.option(
+    "--scope",
+    type=click.Choice(["read", "read_write"]),
+    default="read",
+    show_default=True,
+    help="read: GET only; read_write: may also record and change.",
+)
+@click.option("--days", type=int, default=90, show_default=True, help="Lifetime, 1 to 365.")
+def token_create(email: str, name: str, scope: str, days: int) -> None:
     """Print a new bearer token acting with EMAIL's permissions (shown once)."""
-    from hubs.staff.models import User
+    import datetime as dt
+
+    from hubs.staff.models import TokenScope, User
     from hubs.staff.services import create_api_token, normalise_email
 
     user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise click.ClickException(f"No account with email {email}")
     try:
-        token, plain = create_api_token(db.session, user, name)
+        token, plain = create_api_token(
+            db.session, user, name, scope=TokenScope(scope), lifetime=dt.timedelta(days=days)
+        )
     except DomainError as error:
         _fail(error)
     db.session.commit()
     click.echo(
-        f"Token {token.id} ({token.prefix}…) for {user.email}. Store it now; it is not shown again:"
+        f"Token {token.id} ({token.prefix}…) for {user.email}, {token.scope.value}, expires"
+        f" {token.expires_at:%Y-%m-%d}. Store it now; it is not shown again:"
     )
     click.echo(plain)
 

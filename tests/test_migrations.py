@@ -80,3 +80,33 @@ def test_migrations_downgrade_to_base_and_upgrade_to_head_again(file_app):
     flask_migrate.upgrade()
     assert _tables() == built
     assert _head_revision() == head
+
+
+def test_tokens_issued_before_expiry_and_scope_keep_working_for_90_days_read_write(file_app):
+    import datetime as dt
+
+    flask_migrate.upgrade(revision="0011_submission_keys")
+    with _db.engine.begin() as connection:  # the old shape: no expiry, no scope
+        connection.exec_driver_sql(
+            "INSERT INTO organisations (code, name, kind) VALUES ('T1', 'Trust', 'nhs_trust')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO users (email, display_name, password_hash, kind, role,"
+            " organisation_id, is_active, is_demo, created_at, password_changed_at)"
+            " VALUES ('old@test.invalid', 'Old', 'x', 'staff', 'mental_health_nurse', 1, 1, 0,"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at)"
+            " VALUES (1, 'old', 'hubs_abc', 'h1', '2026-01-01 00:00:00')"
+        )
+
+    flask_migrate.upgrade()
+
+    with _db.engine.connect() as connection:
+        expires_at, scope = connection.exec_driver_sql(
+            "SELECT expires_at, scope FROM api_tokens"
+        ).one()
+    expires = dt.datetime.fromisoformat(str(expires_at))
+    assert scope == "read_write"
+    assert dt.timedelta(days=89) < expires - dt.datetime.now() <= dt.timedelta(days=90)

@@ -7,8 +7,10 @@ from flask_login import AnonymousUserMixin, current_user, user_logged_in
 
 from hubs.extensions import csrf, db, login_manager
 from hubs.staff import sessions
-from hubs.staff.models import User
+from hubs.staff.models import TokenScope, User
 from hubs.staff.services import resolve_api_token
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class Anonymous(AnonymousUserMixin):
@@ -51,11 +53,13 @@ def load_user_from_bearer(req: object) -> User | None:
     token = _bearer_token()
     if token is None:
         return None
-    user = resolve_api_token(db.session, token)
+    found = resolve_api_token(db.session, token)
     db.session.commit()
-    if user is not None:
-        g.auth_method = "token"
-        user.session_token = None
+    if found is None:
+        return None
+    g.auth_method, g.token_scope = "token", found.scope
+    user = found.user
+    user.session_token = None
     return user
 
 
@@ -67,11 +71,13 @@ def authenticate_request() -> None:
     if "Authorization" in request.headers and g.get("auth_method") != "token":
         abort(401, "The bearer token is missing, unknown or revoked")
     if g.get("auth_method") == "token":
+        if g.token_scope == TokenScope.READ and request.method not in SAFE_METHODS:
+            abort(403, "This token may only read: ask for a read-write token to make changes")
         return
     if request.path.startswith("/api/") and not current_user.is_authenticated:
         # Say "authenticate" (401), not "bad CSRF token" (400): there is no session to protect.
         abort(401, "Sign in, or send a bearer token")
-    if request.method not in {"GET", "HEAD", "OPTIONS", "TRACE"}:
+    if request.method not in SAFE_METHODS:
         csrf.protect()
 
 

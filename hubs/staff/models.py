@@ -189,8 +189,16 @@ class UserSession(Base):
     user: Mapped[User] = relationship()
 
 
+class TokenScope(enum.StrEnum):
+    """What a system may do with a token: read only, or read and change."""
+
+    READ = "read"
+    READ_WRITE = "read_write"
+
+
 class ApiToken(Base):
-    """A bearer token for a system integration; it acts with exactly its owner's permissions."""
+    """A bearer token for a system integration; it acts with its owner's permissions, within
+    its scope, until it expires or is revoked (with the owner's password change too)."""
 
     __tablename__ = "api_tokens"
 
@@ -200,6 +208,10 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(sa.String(12))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    scope: Mapped[TokenScope] = mapped_column(
+        enum_column(TokenScope, "token_scope", 12), default=TokenScope.READ
+    )
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
 

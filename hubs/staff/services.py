@@ -20,7 +20,7 @@ from hubs.core.errors import DomainError, NotFound, PermissionDenied, Validation
 from hubs.core.signals import hub_signals
 from hubs.core.types import utcnow
 from hubs.staff import sessions
-from hubs.staff.models import AccountKind, ApiToken, LoginAttempt, User
+from hubs.staff.models import AccountKind, ApiToken, LoginAttempt, TokenScope, User
 from hubs.staff.passwords import hash_password, password_problem, verify_password
 
 #: A person signed in (staff or portal). Sender: the user; no kwargs.
@@ -119,6 +119,8 @@ def change_password(
     # Demo accounts stop being demo-only once someone chooses their own password.
     user.is_demo = False
     sessions.revoke_all_sessions(session, user.id, "password_changed")
+    # Tokens were issued under the old password: whoever held it may have made one.
+    _revoke_tokens_of(session, user.id)
     audit.record("user.change_password", actor=user, record_type="user", record_id=user.id)
     session_revoked.send(user, reason="password_changed")
     return sessions.open_session(session, user, ip_address=ip_address, user_agent=user_agent)
@@ -137,12 +139,7 @@ def deactivate_user(session: Session, actor: User, user_id: int) -> User:
         user.is_active = False
         user.deactivated_at = utcnow()
         sessions.revoke_all_sessions(session, user.id, "deactivated")
-        session.execute(
-            sa.update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        _revoke_tokens_of(session, user.id)
         audit.record("user.deactivate", actor=actor, record_type="user", record_id=user.id)
         session_revoked.send(user, reason="deactivated")
     return user
@@ -180,22 +177,50 @@ def create_user(
 # --- API tokens -------------------------------------------------------------------------
 
 TOKEN_PREFIX = "hubs_"  # noqa: S105 - a label that makes leaked tokens greppable
+# A token that leaks stops working by itself (ASVS 5.0 V7); integrations renew it.
+TOKEN_LIFETIME = dt.timedelta(days=90)
+MAX_TOKEN_LIFETIME = dt.timedelta(days=365)
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+def create_api_token(
+    session: Session,
+    user: User,
+    name: str,
+    *,
+    scope: TokenScope = TokenScope.READ,
+    lifetime: dt.timedelta = TOKEN_LIFETIME,
+) -> tuple[ApiToken, str]:
     """Issue a bearer token for a system integration; the plain token is shown once only."""
     if not user.is_active:
         raise ValidationError("Cannot issue a token for a deactivated account", field="email")
+    if not dt.timedelta(days=1) <= lifetime <= MAX_TOKEN_LIFETIME:
+        raise ValidationError("A token lasts from 1 day to a year", field="days")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, prefix=plain[:12], token_hash=_digest(plain))
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=plain[:12],
+        token_hash=_digest(plain),
+        scope=scope,
+        expires_at=utcnow() + lifetime,
+    )
     session.add(token)
     session.flush()
     audit.record("api_token.create", actor=None, record_type="api_token", record_id=token.id)
     return token, plain
+
+
+def _revoke_tokens_of(session: Session, user_id: int) -> None:
+    session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def revoke_api_token(session: Session, token_id: int) -> ApiToken:
@@ -208,10 +233,12 @@ def revoke_api_token(session: Session, token_id: int) -> ApiToken:
     return token
 
 
-def resolve_api_token(session: Session, plain: str) -> User | None:
-    """The owner of a live bearer token, or None."""
+def resolve_api_token(session: Session, plain: str) -> ApiToken | None:
+    """A live bearer token (not revoked, not expired, its owner active), or None."""
     token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
+    if token.expires_at <= utcnow():
+        return None
     token.last_used_at = utcnow()
-    return token.user
+    return token

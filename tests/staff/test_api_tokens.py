@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from hubs.core.audit import AuditEvent
-from hubs.staff.models import ApiToken, User, UserSession
+from hubs.staff.models import ApiToken, TokenScope, User, UserSession
 
 TOKEN_LINE = re.compile(r"^(hubs_[A-Za-z0-9_-]{20,})$", re.MULTILINE)
 
@@ -209,7 +209,7 @@ def test_a_valid_token_acts_as_its_owner_not_as_the_session_cookies_user(app, wo
 
 
 def test_a_bearer_token_post_is_exempt_from_csrf(app, world, client):
-    plain = create_token(app, world.users["clinician"])
+    plain = create_token(app, world.users["clinician"], "--scope", "read_write")
 
     response = client.post("/sign-out", headers=bearer(plain))
 
@@ -256,3 +256,59 @@ def test_an_unauthenticated_api_post_gets_401_json_not_a_csrf_400(client, world)
 
     assert response.status_code == 401 and response.is_json
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+# --- Expiry and scope -------------------------------------------------------------------------
+
+
+def test_a_token_is_read_only_and_lasts_90_days_unless_asked_otherwise(app, db, world, client):
+    import datetime as dt
+
+    import time_machine
+
+    from hubs.core.types import utcnow
+
+    plain = create_token(app, world.users["clinician"])
+    row = token_row(db, plain)
+
+    assert row.scope == TokenScope.READ
+    assert dt.timedelta(days=89) < row.expires_at - utcnow() <= dt.timedelta(days=90)
+    assert client.get("/people/", headers=bearer(plain)).status_code == 200
+    refused = client.post("/api/v1/referrals/", json={}, headers=bearer(plain))
+    assert refused.status_code == 403 and refused.is_json
+    with time_machine.travel(row.expires_at + dt.timedelta(seconds=1)):
+        assert client.get("/people/", headers=bearer(plain)).status_code == 401
+
+
+def test_a_read_write_token_may_change_things(app, world, client):
+    plain = create_token(app, world.users["clinician"], "--scope", "read_write", "--days", "7")
+
+    response = client.post("/api/v1/referrals/", json={}, headers=bearer(plain))
+
+    assert response.status_code == 422  # past authentication and scope, to validation
+
+
+def test_a_token_lifetime_outside_a_day_to_a_year_is_refused(app, world):
+    result = run_cli(app, "create", world.users["clinician"].email, "--days", "400")
+
+    assert result.exit_code != 0 and "1 day to a year" in result.output
+
+
+def test_changing_the_password_revokes_the_owners_tokens(app, db, world, client):
+    from hubs.staff import services as staff_services
+    from tests.factories import PASSWORD
+
+    nurse = world.users["clinician"]
+    plain = create_token(app, nurse)
+    staff_services.change_password(
+        db.session,
+        nurse,
+        current_password=PASSWORD,
+        new_password="a-brand-new-passphrase-2026",
+        ip_address=None,
+        user_agent=None,
+    )
+    db.session.commit()
+
+    assert client.get("/people/", headers=bearer(plain)).status_code == 401
+    assert token_row(db, plain).revoked_at is not None
