@@ -140,6 +140,7 @@ def _init_features(app: Flask) -> None:
     from hubs.directory import wiring as directory
     from hubs.interop import wiring as interop
     from hubs.notifications import wiring as notifications
+    from hubs.outcomes import wiring as outcomes
     from hubs.pathways import wiring as pathways
     from hubs.people import wiring as people
     from hubs.portal import wiring as portal
@@ -155,6 +156,7 @@ def _init_features(app: Flask) -> None:
         people,
         referrals,
         careplans,
+        outcomes,
         support,
         trackers,
         pathways,

@@ -287,8 +287,9 @@ def _rebuild_activity_store(session: Session) -> int:
 
 def _ensure_plans(session: Session, report: DemoReport) -> None:
     from hubs.careplans.demo import load_demo_care_plans
+    from hubs.outcomes.demo import dialog_history
 
-    created = load_demo_care_plans(session)
+    created = load_demo_care_plans(session, also=(dialog_history,))
     if created:
         report.add("care_plans", created)
 

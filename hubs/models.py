@@ -6,7 +6,6 @@ from hubs.careplans.models import (
     CarePlanAction,
     CarePlanComment,
     CarePlanGoal,
-    OutcomeMeasure,
     SafetyPlan,
     SafetyPlanProposal,
 )
@@ -23,6 +22,7 @@ from hubs.directory.models import (
     ServiceSession,
 )
 from hubs.notifications.models import OutboxMessage, StaffTask
+from hubs.outcomes.models import OutcomeMeasure
 from hubs.pathways.models import ChecklistTick, OnwardPlan, Transition, TransitionEvent
 from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
 from hubs.portal.models import FeedbackResponse

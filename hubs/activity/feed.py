@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session, object_session
 from hubs.activity.demographics import person_facts
 from hubs.activity.rows import COMPARED_COLUMNS, row_values
 from hubs.activity.sources import SOURCES, one_person
-from hubs.careplans.outcomes import outcome_measure_recorded
 from hubs.careplans.services import care_plan_agreed
 from hubs.core.pseudonym import from_config
 from hubs.directory.models import Hub, Lcp
+from hubs.outcomes.services import outcome_measure_recorded
 from hubs.pathways.discharge import episode_discharged
 from hubs.pathways.services import transition_completed, transition_started
 from hubs.people.models import Person

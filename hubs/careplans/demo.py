@@ -6,6 +6,8 @@ A person's plan is only added once, so loading twice adds none.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,8 @@ from hubs.careplans.models import ActionCategory, AgreementMethod, CarePlan
 from hubs.core.types import today
 from hubs.referrals.models import Episode, NeedDomain
 from hubs.staff.models import User
+
+EpisodeDemo = Callable[[Session, User, Episode], None]
 
 CONTENT = services.CarePlanContent(
     about_me="I live on my own with my cat. I used to work in a bakery and miss it.",
@@ -58,13 +62,6 @@ SAFETY = dict(
     reasons_for_living="My cat, my sister, and getting back to baking.",
 )
 CRISIS_SERVICES = ("CONNECT", "DIALHOUSE", "NHS111", "SAMARITANS")
-# Three DIALOGs spread from the referral to today, improving (1 totally dissatisfied …
-# 7 totally satisfied): (share of the time since referral, rating, "more help" items).
-DIALOG_HISTORY = (
-    (0.0, 3, ("accommodation", "job_situation")),
-    (0.5, 4, ("job_situation",)),
-    (1.0, 5, ()),
-)
 
 
 def _safety_plan(session: Session, lead: User, episode: Episode) -> None:
@@ -90,25 +87,6 @@ def _safety_plan(session: Session, lead: User, episode: Episode) -> None:
     )
 
 
-def _dialog_history(session: Session, lead: User, episode: Episode) -> None:
-    import datetime as dt
-
-    from hubs.careplans import outcomes
-    from hubs.careplans.models import MeasureKind, OutcomeMeasure
-
-    # One history per person: measures are compared with the person's baseline.
-    if session.scalar(
-        sa.select(OutcomeMeasure.id).where(OutcomeMeasure.person_id == episode.person_id)
-    ):
-        return
-    start = episode.referral.received_on
-    span = (today() - start).days
-    for share, rating, more_help in DIALOG_HISTORY:
-        answers = dict.fromkeys(outcomes.DIALOG_BY_KEY, rating)
-        on = start + dt.timedelta(days=round(span * share))
-        outcomes.record_measure(session, lead, episode, MeasureKind.DIALOG, on, answers, more_help)
-
-
 def _clinician_for(session: Session, episode: Episode) -> User:
     """The lead worker if they are a clinician, else a clinician of the episode's hub
     (a connector can lead an episode but the care plan is written by the clinical team)."""
@@ -127,8 +105,10 @@ def _clinician_for(session: Session, episode: Episode) -> User:
     ).scalar_one()
 
 
-def load_demo_care_plans(session: Session) -> int:
-    """An agreed care plan for each accepted demo episode that has none; returns how many."""
+def load_demo_care_plans(session: Session, also: Sequence[EpisodeDemo] = ()) -> int:
+    """An agreed care plan for each accepted demo episode that has none; returns how many.
+    `also` adds other features' demo records for the same episode, by the same clinician,
+    right after its plan (the demo's order, so its ids and audit trail, stay as they were)."""
     created = 0
     for episode in session.scalars(sa.select(Episode).order_by(Episode.id)):
         if session.scalar(sa.select(CarePlan.id).where(CarePlan.episode_id == episode.id)):
@@ -147,6 +127,7 @@ def load_demo_care_plans(session: Session) -> int:
         )
         services.start_action(session, lead, plan, plan.actions[0].id, today())
         _safety_plan(session, lead, episode)
-        _dialog_history(session, lead, episode)
+        for add in also:
+            add(session, lead, episode)
         created += 1
     return created

@@ -1,4 +1,4 @@
-"""Care plans, safety plans and outcome measures: versioned, co-produced, held by the person.
+"""Care plans and safety plans: versioned, co-produced, held by the person.
 
 Every version of a plan is its own row and is never overwritten: agreeing snapshots a
 version, an edit after agreement starts a new draft version, and a save made against an
@@ -274,38 +274,6 @@ class SafetyPlanProposal(Base):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     based_on: Mapped[SafetyPlan] = relationship()
-
-
-class MeasureKind(enum.StrEnum):
-    DIALOG = "dialog"
-    REQOL10 = "reqol10"
-
-    @property
-    def label(self) -> str:
-        return "DIALOG" if self == MeasureKind.DIALOG else "ReQoL-10"
-
-
-class OutcomeMeasure(Base):
-    """A completed outcome measure; the first in an episode is its baseline."""
-
-    __tablename__ = "outcome_measures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    episode_id: Mapped[int] = mapped_column(sa.ForeignKey("episodes.id"), index=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
-    kind: Mapped[MeasureKind] = mapped_column(enum_column(MeasureKind, "measure_kind", 10))
-    recorded_on: Mapped[dt.date]
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    answers: Mapped[dict[str, int]] = mapped_column(sa.JSON)
-    more_help: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    # DIALOG: mean of the 8 life domains; ReQoL-10: total 0-40.
-    score: Mapped[float]
-    # DIALOG: mean of the 3 treatment items; ReQoL-10: the physical health item.
-    secondary_score: Mapped[float | None]
-    is_baseline: Mapped[bool] = mapped_column(default=False)
-
-    episode: Mapped[Episode] = relationship()
 
 
 class BreakGlassAccess(Base):

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from hubs.careplans import outcomes
 from hubs.careplans import services as plans
-from hubs.careplans.models import ActionCategory, AgreementMethod, MeasureKind
+from hubs.careplans.models import ActionCategory, AgreementMethod
 from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
+from hubs.outcomes import services as outcomes
+from hubs.outcomes.models import MeasureKind
 from hubs.people.models import Person, PortalAccount, Sex
 from hubs.portal.feedback import give_feedback
 from hubs.portal.models import FftAnswer

@@ -9,12 +9,13 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import Flask
 
-from hubs.careplans import outcomes
 from hubs.careplans import services as plans
-from hubs.careplans.models import ActionCategory, AgreementMethod, MeasureKind
+from hubs.careplans.models import ActionCategory, AgreementMethod
 from hubs.core.pseudonym import Pseudonymiser, from_config
 from hubs.extensions import db
 from hubs.models import ActivityEvent
+from hubs.outcomes import services as outcomes
+from hubs.outcomes.models import MeasureKind
 from hubs.referrals import services as referrals
 from hubs.referrals.models import NeedDomain, Priority, Severity
 from hubs.support import services as support

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hubs.careplans.models import OutcomeMeasure
 from hubs.extensions import db
+from hubs.outcomes.models import OutcomeMeasure
 from hubs.people.models import ConsentSection
 from hubs.people.services import grant_consent
 from hubs.referrals import services as referral_services

@@ -8,10 +8,12 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from hubs.careplans import outcomes
-from hubs.careplans.models import CarePlan, MeasureKind, OutcomeMeasure
+from hubs.careplans.models import CarePlan
 from hubs.directory.models import ServiceKind
 from hubs.extensions import db
+from hubs.outcomes import scoring
+from hubs.outcomes import services as outcomes
+from hubs.outcomes.models import MeasureKind, OutcomeMeasure
 from hubs.people.models import Person
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import Episode, NeedDomain, Priority, ReferralSource, Severity
@@ -20,8 +22,8 @@ from tests import factories
 from tests.conftest import World, csrf_token
 from tests.helpers.db import count_rows
 
-DIALOG_KEYS = tuple(outcomes.DIALOG_BY_KEY)
-REQOL_KEYS = (*outcomes.REQOL_KEYS, outcomes.REQOL_PHYSICAL_KEY)
+DIALOG_KEYS = tuple(scoring.DIALOG_BY_KEY)
+REQOL_KEYS = (*scoring.REQOL_KEYS, scoring.REQOL_PHYSICAL_KEY)
 
 
 def make_episode(

@@ -8,19 +8,18 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from hubs.careplans import outcomes
 from hubs.careplans import services as plan_services
 from hubs.careplans.models import (
     ActionCategory,
     AgreementMethod,
     CarePlan,
-    MeasureKind,
-    OutcomeMeasure,
     PlanStatus,
 )
 from hubs.core.audit import AuditEvent
 from hubs.core.errors import NotFound, PermissionDenied, ValidationError
 from hubs.extensions import db
+from hubs.outcomes import services as outcomes
+from hubs.outcomes.models import MeasureKind, OutcomeMeasure
 from hubs.people.models import ConsentSection
 from hubs.people.services import grant_consent, withdraw_consent
 from hubs.referrals import queries as referral_queries

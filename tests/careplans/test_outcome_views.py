@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from hubs.careplans import services as plan_services
-from hubs.careplans.models import MeasureKind, OutcomeMeasure
 from hubs.core.audit import AuditEvent
 from hubs.extensions import db
+from hubs.outcomes.models import MeasureKind, OutcomeMeasure
 from hubs.people.models import ConsentSection
 from hubs.people.services import grant_consent
 from hubs.referrals import services as referral_services

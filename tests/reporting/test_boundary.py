@@ -19,6 +19,7 @@ IDENTIFIABLE = (
     "hubs.people",
     "hubs.referrals",
     "hubs.careplans",
+    "hubs.outcomes",
     "hubs.support",
     "hubs.trackers",
     "hubs.pathways",

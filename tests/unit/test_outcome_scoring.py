@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubs.careplans import outcomes
-from hubs.careplans.models import MeasureKind, OutcomeMeasure
 from hubs.core.errors import ValidationError
+from hubs.outcomes import scoring as outcomes
+from hubs.outcomes.models import MeasureKind, OutcomeMeasure
 from hubs.referrals.models import NeedDomain
 
 LIFE = outcomes.LIFE_DOMAIN_KEYS

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from hubs.activity.rows import Fact
 from hubs.activity.sources.referrals import case_of
 from hubs.activity.sources.registry import Scope, source
-from hubs.careplans.models import CarePlan, OutcomeMeasure
+from hubs.careplans.models import CarePlan
+from hubs.outcomes.models import OutcomeMeasure
 from hubs.referrals.models import Episode, Referral
 from hubs.reporting.models import ActivityType
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import random
 
-from hubs.careplans.models import OutcomeMeasure
-from hubs.careplans.outcomes import (
+from hubs.outcomes.models import OutcomeMeasure
+from hubs.outcomes.scoring import (
     DIALOG_ITEMS,
     REQOL_KEYS,
     REQOL_PHYSICAL_KEY,

@@ -1,4 +1,4 @@
-"""Outcome measure forms (shape only: `hubs.careplans.outcomes` holds the scoring rules).
+"""Outcome measure forms (shape only: `hubs.outcomes.scoring` holds the scoring rules).
 
 Item fields are named by the item keys the service uses, so a service error naming
 `accommodation` or `item_3` lands on that field.
@@ -10,7 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField
 from wtforms.validators import InputRequired
 
-from hubs.careplans.outcomes import (
+from hubs.core.types import today
+from hubs.core.web import options
+from hubs.outcomes.scoring import (
     DIALOG_ITEMS,
     DIALOG_RATINGS,
     REQOL_KEYS,
@@ -19,8 +21,6 @@ from hubs.careplans.outcomes import (
     REQOL_MIN,
     REQOL_PHYSICAL_KEY,
 )
-from hubs.core.types import today
-from hubs.core.web import options
 
 RATING_CHOICES = options((str(n), f"{n} {label.lower()}") for n, label in DIALOG_RATINGS.items())
 REQOL_CHOICES = options((str(n), str(n)) for n in range(REQOL_MIN, REQOL_MAX + 1))

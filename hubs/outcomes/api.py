@@ -8,15 +8,15 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from hubs.careplans import outcomes
-from hubs.careplans.outcome_schemas import (
+from hubs.core.errors import NotFound, ValidationError
+from hubs.extensions import db
+from hubs.outcomes import scoring, services
+from hubs.outcomes.schemas import (
     OutcomeCreateSchema,
     OutcomeListArgs,
     OutcomePageSchema,
     OutcomeSchema,
 )
-from hubs.core.errors import NotFound, ValidationError
-from hubs.extensions import db
 
 blp = Blueprint(
     "outcomes_api",
@@ -25,7 +25,7 @@ blp = Blueprint(
     description="Outcome measures: DIALOG and ReQoL-10",
 )
 
-ITEM_KEYS = {*outcomes.DIALOG_BY_KEY, *outcomes.REQOL_LABELS}
+ITEM_KEYS = {*scoring.DIALOG_BY_KEY, *scoring.REQOL_LABELS}
 
 
 def _actor() -> Any:
@@ -33,7 +33,7 @@ def _actor() -> Any:
 
 
 def _episode_page(episode_id: int, page: int, per_page: int) -> dict[str, Any]:
-    found = outcomes.episode_outcomes(db.session, _actor(), episode_id)
+    found = services.episode_outcomes(db.session, _actor(), episode_id)
     if found.measures is None:
         raise NotFound("Page not found")  # may record here, but not read the scores
     items = found.measures[(page - 1) * per_page : page * per_page]
@@ -50,7 +50,7 @@ class Outcomes(MethodView):
         if args["episode_id"] is not None:
             body = _episode_page(args["episode_id"], args["page"], args["per_page"])
         else:
-            found = outcomes.list_measures(
+            found = services.list_measures(
                 db.session, _actor(), page=args["page"], per_page=args["per_page"]
             )
             body = {"items": found.items, "total": found.total, "page": found.page}
@@ -62,9 +62,9 @@ class Outcomes(MethodView):
     @blp.response(201, OutcomeSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Record a DIALOG or ReQoL-10 for an episode; the episode's first is its baseline."""
-        found = outcomes.episode_outcomes(db.session, _actor(), data["episode_id"])
+        found = services.episode_outcomes(db.session, _actor(), data["episode_id"])
         try:
-            measure = outcomes.record_measure(
+            measure = services.record_measure(
                 db.session,
                 _actor(),
                 found.episode,

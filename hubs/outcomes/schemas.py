@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from hubs.careplans.models import MeasureKind
+from hubs.outcomes.models import MeasureKind
 
 
 class OutcomeCreateSchema(ma.Schema):

@@ -9,12 +9,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from hubs.careplans import outcome_forms as forms
-from hubs.careplans import outcomes
-from hubs.careplans.models import MeasureKind
 from hubs.core.errors import DomainError, NotFound
 from hubs.core.web import show_error
 from hubs.extensions import db
+from hubs.outcomes import forms, scoring, services
+from hubs.outcomes.models import MeasureKind
 from hubs.staff.models import User
 
 bp = Blueprint("outcomes", __name__)
@@ -24,8 +23,8 @@ def _actor() -> User:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
-def _for_recording(episode_id: int) -> outcomes.EpisodeOutcomes:
-    found = outcomes.episode_outcomes(db.session, _actor(), episode_id)
+def _for_recording(episode_id: int) -> services.EpisodeOutcomes:
+    found = services.episode_outcomes(db.session, _actor(), episode_id)
     if not found.may_record:
         raise NotFound("Page not found")
     return found
@@ -33,14 +32,14 @@ def _for_recording(episode_id: int) -> outcomes.EpisodeOutcomes:
 
 @bp.get("/episodes/<int:episode_id>/outcomes")
 def episode_outcomes(episode_id: int) -> str:
-    found = outcomes.episode_outcomes(db.session, _actor(), episode_id)
+    found = services.episode_outcomes(db.session, _actor(), episode_id)
     db.session.commit()
     return render_template(
         "outcomes/episode.html",
         found=found,
-        charts=outcomes.charts(found.measures or []),
-        items=outcomes.DIALOG_BY_KEY,
-        reqol_labels=outcomes.REQOL_LABELS,
+        charts=scoring.charts(found.measures or []),
+        items=scoring.DIALOG_BY_KEY,
+        reqol_labels=scoring.REQOL_LABELS,
     )
 
 
@@ -54,7 +53,7 @@ def _record(kind: MeasureKind, episode_id: int) -> Response | tuple[str, int]:
         else:
             answers, more_help = forms.reqol10_answers(form), []
         try:
-            outcomes.record_measure(
+            services.record_measure(
                 db.session, _actor(), found.episode, kind, form.recorded_on.data, answers, more_help
             )
         except DomainError as error:
@@ -68,7 +67,7 @@ def _record(kind: MeasureKind, episode_id: int) -> Response | tuple[str, int]:
     db.session.commit()
     status = 422 if form.errors or form.form_errors else 200
     page = render_template(
-        f"outcomes/record_{kind.value}.html", found=found, form=form, items=outcomes.DIALOG_ITEMS
+        f"outcomes/record_{kind.value}.html", found=found, form=form, items=scoring.DIALOG_ITEMS
     )
     return page, status
 
@@ -85,8 +84,8 @@ def record_reqol10(episode_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/episodes/<int:episode_id>/outcomes/<int:measure_id>/goals")
 def goals_from_more_help(episode_id: int, measure_id: int) -> Response:
-    measure = outcomes.readable_measure(db.session, _actor(), episode_id, measure_id)
-    added = outcomes.goals_from_more_help(db.session, _actor(), measure)
+    measure = services.readable_measure(db.session, _actor(), episode_id, measure_id)
+    added = services.goals_from_more_help(db.session, _actor(), measure)
     db.session.commit()
     if added.domains:
         labels = ", ".join(d.label.lower() for d in added.domains)
