@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from hubs.careplans.models import BreakGlassAccess
 from hubs.core.access import AccessRole
+from hubs.core.errors import PermissionDenied
 from hubs.core.types import utcnow
 from hubs.people.access import hub_ids_of
 from hubs.people.models import ConsentSection, Person
@@ -63,6 +64,12 @@ def is_clinically_involved(session: Session, user: User, person_id: int) -> bool
         .limit(1)
     )
     return found is not None
+
+
+def require_editor(session: Session, actor: User, person_id: int) -> None:
+    """Only clinicians in the care team or the hub change a person's plans."""
+    if not is_clinically_involved(session, actor, person_id):
+        raise PermissionDenied("Only the person's care team can change their plans")
 
 
 def has_break_glass(session: Session, user: User, person_id: int) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from hubs.careplans import services
+from hubs.careplans import queries, services
 from hubs.careplans.models import PlanStatus
 from hubs.careplans.schemas import (
     AgreeSchema,
@@ -54,7 +54,7 @@ def _dump(plan: Any, staff_notes: bool) -> dict[str, Any] | None:
 def episode_plans(episode_id: int) -> dict[str, Any]:
     """The current agreed plan of an episode, its draft (clinical team only) and versions."""
     episode, access = _episode(episode_id)
-    plans = services.versions_of(db.session, episode.id)
+    plans = queries.versions_of(db.session, episode.id)
     current = next(
         (p for p in plans if p.status in (PlanStatus.AGREED, PlanStatus.UNDER_REVIEW)), None
     )

@@ -15,10 +15,9 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.careplans import versions
+from hubs.careplans import versioning
 from hubs.careplans.models import CarePlan, PlanStatus, SafetyPlan
-from hubs.careplans.queries import PlanReview, ReviewState
-from hubs.core.alerts import alert_staff
+from hubs.careplans.versioning import remind_review
 from hubs.extensions import db
 from hubs.referrals.models import Episode
 from hubs.referrals.states import EpisodeStatus
@@ -26,7 +25,7 @@ from hubs.staff.queries import active_managers_by_hub, active_user_ids
 
 # "Due soon" starts at most about a month (care plans) or 14 days (safety plans) before.
 CARE_PLAN_WINDOW = dt.timedelta(days=32)
-SAFETY_PLAN_WINDOW = dt.timedelta(days=versions.SAFETY_PLAN_DUE_SOON_DAYS)
+SAFETY_PLAN_WINDOW = dt.timedelta(days=versioning.SAFETY_PLAN_DUE_SOON_DAYS)
 
 
 def care_plan_reviews_due(now: dt.datetime) -> int:
@@ -53,9 +52,9 @@ def care_plan_reviews_due(now: dt.datetime) -> int:
     for plan, lead, hub in rows:
         if plan.agreed_at is None:
             continue
-        review = versions.care_plan_review(plan.agreed_at.date(), plan.review_due_on, day)
+        review = versioning.care_plan_review(plan.agreed_at.date(), plan.review_due_on, day)
         leads = [lead] if lead in active else []
-        created += _remind(
+        created += remind_review(
             "care_plan_review",
             "Care plan",
             plan,
@@ -88,11 +87,11 @@ def safety_plan_reviews_due(now: dt.datetime) -> int:
         pairs = episodes.get(plan.person_id, [])
         leads = sorted({lead for lead, _ in pairs if lead in active})
         hub_managers = sorted({m for _, hub in pairs for m in managers.get(hub, [])})
-        created += _remind(
+        created += remind_review(
             "safety_plan_review",
             "Safety plan",
             plan,
-            versions.safety_plan_review(plan.review_due_on, day),
+            versioning.safety_plan_review(plan.review_due_on, day),
             leads,
             hub_managers,
             link=f"/people/{plan.person_id}/safety-plan",
@@ -113,32 +112,3 @@ def _open_episodes(session: Session, person_ids: set[int]) -> dict[int, list[tup
     for person_id, lead, hub in rows:
         found[person_id].append((lead, hub))
     return found
-
-
-def _remind(
-    kind: str,
-    what: str,
-    plan: CarePlan | SafetyPlan,
-    review: PlanReview,
-    leads: list[int],
-    managers: list[int],
-    *,
-    link: str,
-) -> int:
-    due = review.review_due_on
-    if due is None or review.state not in (ReviewState.DUE_SOON, ReviewState.OVERDUE):
-        return 0
-    if review.state == ReviewState.DUE_SOON:
-        # A lead worker who has left is covered by the managers, so the review is not lost.
-        recipients, title, period = leads or managers, f"{what} review due by", "due"
-    else:
-        recipients, title, period = leads + managers, f"{what} review overdue since", "overdue"
-    return alert_staff(
-        recipients,
-        kind=kind,
-        title=f"{title} {due:%-d %B %Y} (version {plan.version})",
-        person_id=plan.person_id,
-        link=link,
-        dedupe_key=f"{kind}:{period}:{plan.id}:{due.isoformat()}",
-        sender=plan,
-    )

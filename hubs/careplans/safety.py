@@ -19,8 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.careplans import versions
-from hubs.careplans.access import PlanAccess, plan_access
+from hubs.careplans import versioning
+from hubs.careplans.access import PlanAccess, plan_access, require_editor
 from hubs.careplans.models import (
     AgreementMethod,
     PlanStatus,
@@ -28,14 +28,8 @@ from hubs.careplans.models import (
     SafetyPlan,
     SafetyPlanProposal,
 )
-from hubs.careplans.queries import PlanReview, ReviewState
-from hubs.careplans.services import require_editor
-from hubs.careplans.states import (
-    PROPOSAL_STATES,
-    PlanAction,
-    ProposalAction,
-    next_plan_status,
-)
+from hubs.careplans.states import PROPOSAL_STATES, ProposalAction
+from hubs.careplans.versioning import IN_FORCE, PlanKind, PlanReview, ReviewState, at, who
 from hubs.core import audit
 from hubs.core.access import AccessRole
 from hubs.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -64,8 +58,8 @@ SECTION_LABELS: dict[str, str] = {
 # The kinds of directory service a person may need in a crisis, shown first on the plan.
 CRISIS_KINDS = (ServiceKind.CRISIS, ServiceKind.HELPLINE, ServiceKind.HUB_TEAM)
 MAX_SECTION = 4000
-MAX_REVIEW_MONTHS = 12
-CURRENT = (PlanStatus.AGREED, PlanStatus.UNDER_REVIEW)
+# A person's safety plan: one current version per person, kept with all its versions.
+SAFETY_PLANS: PlanKind[SafetyPlan] = PlanKind(SafetyPlan, "person_id", "safety plan")
 
 
 @dataclass
@@ -99,9 +93,9 @@ def _content_snapshot(content: SafetyPlanContent, chosen: Sequence[Service]) -> 
     return values
 
 
-def compare_safety_versions(older: SafetyPlan, newer: SafetyPlan) -> list[versions.Change]:
+def compare_safety_versions(older: SafetyPlan, newer: SafetyPlan) -> list[versioning.Change]:
     """The sections that differ between two versions of a person's safety plan."""
-    return versions.compare(snapshot(older), snapshot(newer), SECTION_LABELS)
+    return versioning.compare(snapshot(older), snapshot(newer), SECTION_LABELS)
 
 
 def has_content(plan: SafetyPlan) -> bool:
@@ -146,28 +140,15 @@ def record_read(
 
 def safety_versions(session: Session, person_id: int, *, drafts: bool) -> list[SafetyPlan]:
     """Every version the viewer may see, newest first (the person never sees drafts)."""
-    query = sa.select(SafetyPlan).where(SafetyPlan.person_id == person_id)
-    if not drafts:
-        query = query.where(SafetyPlan.status != PlanStatus.DRAFT)
-    return list(session.scalars(query.order_by(SafetyPlan.version.desc())))
+    return SAFETY_PLANS.versions(session, person_id, drafts=drafts)
 
 
 def current_agreed(session: Session, person_id: int) -> SafetyPlan | None:
-    return session.scalar(
-        sa.select(SafetyPlan)
-        .where(SafetyPlan.person_id == person_id, SafetyPlan.status.in_(CURRENT))
-        .order_by(SafetyPlan.version.desc())
-        .limit(1)
-    )
+    return SAFETY_PLANS.current_agreed(session, person_id)
 
 
 def current_draft(session: Session, person_id: int) -> SafetyPlan | None:
-    return session.scalar(
-        sa.select(SafetyPlan)
-        .where(SafetyPlan.person_id == person_id, SafetyPlan.status == PlanStatus.DRAFT)
-        .order_by(SafetyPlan.version.desc())
-        .limit(1)
-    )
+    return SAFETY_PLANS.current_draft(session, person_id)
 
 
 def current_safety_plan(session: Session, person_id: int, *, drafts: bool) -> SafetyPlan | None:
@@ -178,11 +159,7 @@ def current_safety_plan(session: Session, person_id: int, *, drafts: bool) -> Sa
 
 def safety_version(session: Session, person_id: int, version: int, *, drafts: bool) -> SafetyPlan:
     """One version of the person's plan; a draft is NotFound to those who may not see drafts."""
-    plan = session.scalar(
-        sa.select(SafetyPlan).where(
-            SafetyPlan.person_id == person_id, SafetyPlan.version == version
-        )
-    )
+    plan = SAFETY_PLANS.version(session, person_id, version)
     if plan is None or (plan.status == PlanStatus.DRAFT and not drafts):
         raise NotFound("Page not found")
     return plan
@@ -221,12 +198,12 @@ def safety_review_states(
     ids = list(person_ids)
     rows = session.execute(
         sa.select(SafetyPlan.person_id, SafetyPlan.review_due_on)
-        .where(SafetyPlan.person_id.in_(ids), SafetyPlan.status.in_(CURRENT))
+        .where(SafetyPlan.person_id.in_(ids), SafetyPlan.status.in_(IN_FORCE))
         .order_by(SafetyPlan.version)
     )
     found = {person_id: due for person_id, due in rows}  # the newest version wins
     return {
-        pid: versions.safety_plan_review(found[pid], today)
+        pid: versioning.safety_plan_review(found[pid], today)
         if pid in found
         else PlanReview(ReviewState.NONE)
         for pid in ids
@@ -236,10 +213,6 @@ def safety_review_states(
 # --- Drafting -----------------------------------------------------------------------------
 
 
-def _flush(session: Session) -> None:
-    versions.flush_or_conflict(session, "safety plan")
-
-
 def open_safety_draft(session: Session, actor: User, person: Person) -> SafetyPlan:
     """The person's draft to edit: the existing one, or a new version copied from the agreed
     plan (which stays in force until the new version is agreed)."""
@@ -247,22 +220,14 @@ def open_safety_draft(session: Session, actor: User, person: Person) -> SafetyPl
     draft = current_draft(session, person.id)
     if draft is not None:
         return draft
-    latest = session.scalar(
-        sa.select(sa.func.max(SafetyPlan.version)).where(SafetyPlan.person_id == person.id)
-    )
-    draft = SafetyPlan(
-        person_id=person.id,
-        version=(latest or 0) + 1,
-        created_by_id=actor.id,
-        updated_by_id=actor.id,
-    )
+    draft = SAFETY_PLANS.new_version(session, actor, person_id=person.id)
     agreed = current_agreed(session, person.id)
     if agreed is not None:
         for name in TEXT_SECTIONS:
             setattr(draft, name, getattr(agreed, name))
         draft.services = list(agreed.services)
     session.add(draft)
-    _flush(session)
+    SAFETY_PLANS.flush(session)
     audit.record(
         "safety_plan.create",
         actor=actor,
@@ -298,19 +263,6 @@ def _validate(content: SafetyPlanContent) -> None:
         raise ValidationError("The review date must be in the future", field="review_due_on")
 
 
-def _refuse_if_not_draft(plan: SafetyPlan) -> None:
-    if plan.status != PlanStatus.DRAFT:
-        raise Conflict(
-            f"Version {plan.version} has been {plan.status.label.lower()}: changes start a new "
-            "draft version. Reload to edit the latest.",
-            field="revision",
-        )
-
-
-def _who(plan: SafetyPlan) -> str:
-    return plan.updated_by.display_name if plan.updated_by else "Someone"
-
-
 def save_safety_draft(
     session: Session,
     actor: User,
@@ -321,9 +273,9 @@ def save_safety_draft(
 ) -> SafetyPlan:
     """Save edits to a draft, refusing a save made against an older revision."""
     require_editor(session, actor, plan.person_id)
-    _refuse_if_not_draft(plan)
+    versioning.refuse_if_not_draft(plan)
     chosen = _chosen_services(session, content.service_ids)
-    changes = versions.compare(snapshot(plan), _content_snapshot(content, chosen), SECTION_LABELS)
+    changes = versioning.compare(snapshot(plan), _content_snapshot(content, chosen), SECTION_LABELS)
     _check_unchanged(plan, revision, changes)
     _validate(content)
     for name in TEXT_SECTIONS:
@@ -332,7 +284,7 @@ def save_safety_draft(
     plan.review_due_on = content.review_due_on
     # Always touches the row, so the revision moves on even when only services changed.
     plan.updated_at, plan.updated_by_id = utcnow(), actor.id
-    _flush(session)
+    SAFETY_PLANS.flush(session)
     audit.record(
         "safety_plan.update",
         actor=actor,
@@ -383,28 +335,28 @@ def _refuse_newer(
         return
     if head.version != opened:
         chosen = _chosen_services(session, content.service_ids)
-        changes = versions.compare(
+        changes = versioning.compare(
             snapshot(head), _content_snapshot(content, chosen), SECTION_LABELS
         )
         raise Conflict(_newer_version_message(head, opened, changes), field="version")
 
 
 def _check_unchanged(
-    plan: SafetyPlan, revision: int | None, changes: Sequence[versions.Change] = ()
+    plan: SafetyPlan, revision: int | None, changes: Sequence[versioning.Change] = ()
 ) -> None:
     if revision is None:
         # Without the revision the editor started from, a stale save could not be caught.
         raise ValidationError(
             "The form did not say which revision you edited: reload the plan", field="revision"
         )
-    versions.refuse_stale(plan.revision, revision, _who(plan), plan.updated_at, changes)
+    versioning.refuse_stale(plan, revision, changes)
 
 
-def _newer_version_message(head: SafetyPlan, opened: int, changes: list[versions.Change]) -> str:
+def _newer_version_message(head: SafetyPlan, opened: int, changes: list[versioning.Change]) -> str:
     if head.status == PlanStatus.DRAFT:
-        event = f"{_who(head)} started version {head.version} at {_when(head.updated_at)}"
+        event = f"{who(head)} started version {head.version} at {at(head.updated_at)}"
     else:
-        event = f"Version {head.version} was agreed at {_when(head.agreed_at or head.updated_at)}"
+        event = f"Version {head.version} was agreed at {at(head.agreed_at or head.updated_at)}"
     since = f"version {opened}" if opened else "a blank plan"
     changed = ", ".join(c.section for c in changes) or "no sections"
     return (
@@ -413,27 +365,7 @@ def _newer_version_message(head: SafetyPlan, opened: int, changes: list[versions
     )
 
 
-def _when(moment: dt.datetime) -> str:
-    return moment.strftime("%H:%M on %-d %B %Y")
-
-
 # --- Agreement ----------------------------------------------------------------------------
-
-
-def _review_date(plan: SafetyPlan, chosen: dt.date | None) -> dt.date:
-    """Default 3 months after agreement (DESIGN §4); never in the past or beyond a year."""
-    agreed_on = today()
-    due = (
-        chosen
-        or plan.review_due_on
-        or versions.add_months(agreed_on, versions.SAFETY_PLAN_REVIEW_MONTHS)
-    )
-    if not agreed_on < due <= versions.add_months(agreed_on, MAX_REVIEW_MONTHS):
-        raise ValidationError(
-            "Set a review date in the future and within the next 12 months",
-            field="review_due_on",
-        )
-    return due
 
 
 def agree_safety_plan(
@@ -448,25 +380,20 @@ def agree_safety_plan(
     """The person agrees the draft: it becomes their safety plan, visible in their portal,
     and the version it replaces is superseded (kept, never deleted)."""
     require_editor(session, actor, plan.person_id)
-    _refuse_if_not_draft(plan)
+    versioning.refuse_if_not_draft(plan)
     _check_unchanged(plan, revision)
     if not has_content(plan):
         raise ValidationError(
             "Fill in at least one section with the person before agreeing", field="warning_signs"
         )
-    due = _review_date(plan, review_due_on)
-    for older in session.scalars(
-        sa.select(SafetyPlan).where(
-            SafetyPlan.person_id == plan.person_id,
-            SafetyPlan.id != plan.id,
-            SafetyPlan.status.in_(CURRENT),
-        )
-    ):
-        older.status = next_plan_status(older.status, PlanAction.SUPERSEDE)
-    plan.status = next_plan_status(plan.status, PlanAction.AGREE)
-    plan.agreed_at, plan.agreement_method, plan.agreed_by_id = utcnow(), method, actor.id
-    plan.review_due_on = due
-    _flush(session)
+    # Default 3 months after agreement (DESIGN §4); never in the past or beyond a year.
+    due = versioning.review_date(
+        review_due_on,
+        plan.review_due_on,
+        default_months=versioning.SAFETY_PLAN_REVIEW_MONTHS,
+        refusal="Set a review date in the future and within the next 12 months",
+    )
+    SAFETY_PLANS.agree(session, plan, actor, method=method, due=due)
     audit.record(
         "safety_plan.agree",
         actor=actor,
@@ -548,7 +475,7 @@ def accept_proposal(
     draft = open_safety_draft(session, staff_actor, person)
     setattr(draft, proposal.section, proposal.proposed_text)
     draft.updated_at, draft.updated_by_id = utcnow(), staff_actor.id
-    _flush(session)
+    SAFETY_PLANS.flush(session)
     _audit_proposal("safety_plan.accept_proposal", staff_actor, proposal, session)
     return draft
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from weasyprint import HTML, URLFetcher
 from werkzeug.wrappers import Response
 
-from hubs.careplans import safety, versions
+from hubs.careplans import safety, versioning
 from hubs.careplans import safety_forms as forms
 from hubs.careplans.access import PlanAccess
 from hubs.careplans.models import AgreementMethod, PlanStatus, SafetyPlan
@@ -76,7 +76,7 @@ def overview(safety_person_id: int) -> str:
         draft=draft,
         pending=pending,
         access=access,
-        review=versions.safety_plan_review(agreed.review_due_on if agreed else None, today()),
+        review=versioning.safety_plan_review(agreed.review_due_on if agreed else None, today()),
         decision=forms.DecisionForm(),
         labels=safety.TEXT_SECTIONS,
     )
@@ -189,8 +189,8 @@ def agree(safety_person_id: int) -> Any:
             flash("There is no draft to agree. Change the plan first: that starts a new version.")
             return _back(person)
         form.version.data, form.revision.data = str(draft.version), str(draft.revision)
-        form.review_due_on.data = draft.review_due_on or versions.add_months(
-            today(), versions.SAFETY_PLAN_REVIEW_MONTHS
+        form.review_due_on.data = draft.review_due_on or versioning.add_months(
+            today(), versioning.SAFETY_PLAN_REVIEW_MONTHS
         )
         safety.record_read(db.session, _actor(), person.id, draft)
         db.session.commit()
@@ -272,7 +272,7 @@ def compare(safety_person_id: int) -> str:
     form.older.choices, form.newer.choices = choices, choices
     older_n, newer_n = _int(form.older.data), _int(form.newer.data)
     older = newer = None
-    changes: list[versions.Change] = []
+    changes: list[versioning.Change] = []
     if older_n and newer_n:
         older = safety.safety_version(db.session, person.id, older_n, drafts=access.drafts)
         newer = safety.safety_version(db.session, person.id, newer_n, drafts=access.drafts)

@@ -2,7 +2,8 @@
 
 Services take the actor explicitly, flush but never commit, and raise domain errors. A save
 carries the revision the editor started from; an older one is refused as a conflict that
-names what changed, never a silent overwrite (DESIGN §3 rule 8).
+names what changed, never a silent overwrite (DESIGN §3 rule 8): the versioning itself is
+`versioning`'s, shared with safety plans.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.careplans import versions
-from hubs.careplans.access import is_clinically_involved
+from hubs.careplans import versioning
+from hubs.careplans.access import require_editor
 from hubs.careplans.models import (
     ActionCategory,
     AgreementMethod,
@@ -26,10 +26,11 @@ from hubs.careplans.models import (
     GoalStatus,
     PlanStatus,
 )
+from hubs.careplans.queries import CARE_PLANS, current_agreed, current_draft
 from hubs.careplans.states import PlanAction, next_plan_status
 from hubs.core import audit
 from hubs.core.access import AccessRole
-from hubs.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from hubs.core.errors import NotFound, ValidationError
 from hubs.core.signals import hub_signals
 from hubs.core.types import today, utcnow
 from hubs.referrals.models import ClockEventKind, Episode, NeedDomain
@@ -99,48 +100,8 @@ def snapshot(source: CarePlan | CarePlanContent) -> dict[str, Any]:
     return values
 
 
-def compare_versions(older: CarePlan, newer: CarePlan) -> list[versions.Change]:
-    return versions.compare(snapshot(older), snapshot(newer), SECTION_LABELS)
-
-
-# --- Permissions and lookups --------------------------------------------------------------
-
-
-def require_editor(session: Session, actor: User, person_id: int) -> None:
-    """Only clinicians in the care team or the hub change a person's plans."""
-    if not is_clinically_involved(session, actor, person_id):
-        raise PermissionDenied("Only the person's care team can change their plans")
-
-
-def versions_of(session: Session, episode_id: int) -> list[CarePlan]:
-    return list(
-        session.scalars(
-            sa.select(CarePlan)
-            .where(CarePlan.episode_id == episode_id)
-            .order_by(CarePlan.version.desc())
-        )
-    )
-
-
-def current_agreed(session: Session, episode_id: int) -> CarePlan | None:
-    return session.scalar(
-        sa.select(CarePlan)
-        .where(
-            CarePlan.episode_id == episode_id,
-            CarePlan.status.in_([PlanStatus.AGREED, PlanStatus.UNDER_REVIEW]),
-        )
-        .order_by(CarePlan.version.desc())
-        .limit(1)
-    )
-
-
-def current_draft(session: Session, episode_id: int) -> CarePlan | None:
-    return session.scalar(
-        sa.select(CarePlan)
-        .where(CarePlan.episode_id == episode_id, CarePlan.status == PlanStatus.DRAFT)
-        .order_by(CarePlan.version.desc())
-        .limit(1)
-    )
+def compare_versions(older: CarePlan, newer: CarePlan) -> list[versioning.Change]:
+    return versioning.compare(snapshot(older), snapshot(newer), SECTION_LABELS)
 
 
 # --- Verbs --------------------------------------------------------------------------------
@@ -160,21 +121,14 @@ def open_draft(session: Session, actor: User, episode: Episode) -> CarePlan:
             person_id=episode.person_id,
         )
         return draft
-    latest = session.scalar(
-        sa.select(sa.func.max(CarePlan.version)).where(CarePlan.episode_id == episode.id)
-    )
-    draft = CarePlan(
-        episode_id=episode.id,
-        person_id=episode.person_id,
-        version=(latest or 0) + 1,
-        created_by_id=actor.id,
-        updated_by_id=actor.id,
+    draft = CARE_PLANS.new_version(
+        session, actor, episode_id=episode.id, person_id=episode.person_id
     )
     agreed = current_agreed(session, episode.id)
     if agreed is not None:
         _copy_content(agreed, draft)
     session.add(draft)
-    session.flush()
+    CARE_PLANS.flush(session)
     audit.record(
         "care_plan.create",
         actor=actor,
@@ -213,15 +167,11 @@ def _copy_content(source: CarePlan, target: CarePlan) -> None:
 
 
 def _check_editable(plan: CarePlan, revision: int | None, content: CarePlanContent | None) -> None:
-    if plan.status != PlanStatus.DRAFT:
-        raise Conflict(
-            f"Version {plan.version} has been {plan.status.label.lower()}: changes start a "
-            "new draft version. Reload to edit the latest.",
-            field="revision",
-        )
-    changes = versions.compare(snapshot(plan), snapshot(content), SECTION_LABELS) if content else []
-    who = plan.updated_by.display_name if plan.updated_by else "Someone"
-    versions.refuse_stale(plan.revision, revision, who, plan.updated_at, changes)
+    versioning.refuse_if_not_draft(plan)
+    changes = (
+        versioning.compare(snapshot(plan), snapshot(content), SECTION_LABELS) if content else []
+    )
+    versioning.refuse_stale(plan, revision, changes)
 
 
 def _validate_content(content: CarePlanContent) -> None:
@@ -266,7 +216,7 @@ def save_draft(
         for i, a in enumerate(content.actions)
     ]
     plan.updated_at, plan.updated_by_id = utcnow(), actor.id
-    _flush(session)
+    CARE_PLANS.flush(session)
     audit.record(
         "care_plan.update",
         actor=actor,
@@ -275,10 +225,6 @@ def save_draft(
         person_id=plan.person_id,
     )
     return plan
-
-
-def _flush(session: Session) -> None:
-    versions.flush_or_conflict(session, "plan")
 
 
 def agree(
@@ -298,28 +244,18 @@ def agree(
         raise ValidationError(
             "Add what matters to the person or a goal before agreeing", field="what_matters"
         )
-    agreed_on = today()
-    latest_review = versions.add_months(agreed_on, versions.CARE_PLAN_REVIEW_MONTHS)
-    due = review_due_on or plan.review_due_on or latest_review
-    if not agreed_on < due <= latest_review:
-        raise ValidationError("Set a review date within the next 12 months", field="review_due_on")
-    for older in session.scalars(
-        sa.select(CarePlan).where(
-            CarePlan.episode_id == plan.episode_id,
-            CarePlan.id != plan.id,
-            CarePlan.status.in_([PlanStatus.AGREED, PlanStatus.UNDER_REVIEW]),
-        )
-    ):
-        older.status = next_plan_status(older.status, PlanAction.SUPERSEDE)
-    plan.status = next_plan_status(plan.status, PlanAction.AGREE)
-    plan.agreed_at, plan.agreement_method, plan.agreement_note = utcnow(), method, note.strip()
-    plan.agreed_by_id, plan.review_due_on = actor.id, due
-    _flush(session)
+    due = versioning.review_date(
+        review_due_on,
+        plan.review_due_on,
+        default_months=versioning.CARE_PLAN_REVIEW_MONTHS,
+        refusal="Set a review date within the next 12 months",
+    )
+    CARE_PLANS.agree(session, plan, actor, method=method, due=due, agreement_note=note.strip())
     record_clock_event(
         session,
         plan.person_id,
         ClockEventKind.CARE_PLAN_AGREED,
-        agreed_on,
+        today(),
         referral_id=plan.episode.referral_id,
         source=("care_plan", plan.id),
     )
@@ -447,7 +383,7 @@ def add_goals_to_draft(
             )
         )
     draft.updated_at, draft.updated_by_id = utcnow(), actor.id
-    _flush(session)
+    CARE_PLANS.flush(session)
     audit.record(
         "care_plan.update",
         actor=actor,

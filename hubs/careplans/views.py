@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from hubs.careplans import forms, services
+from hubs.careplans import forms, queries, services
 from hubs.careplans.access import PlanAccess, plan_access
 from hubs.careplans.breakglass import break_glass
 from hubs.careplans.models import (
@@ -69,7 +69,7 @@ def _audit_read(plan_or_episode: Any, person_id: int) -> None:
 @bp.get("/episodes/<int:episode_id>/care-plan")
 def overview(episode_id: int) -> str:
     episode, access = _episode(episode_id)
-    plans = services.versions_of(db.session, episode.id)
+    plans = queries.versions_of(db.session, episode.id)
     agreed = next(
         (p for p in plans if p.status in (PlanStatus.AGREED, PlanStatus.UNDER_REVIEW)), None
     )

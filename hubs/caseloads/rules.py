@@ -11,7 +11,8 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hubs.careplans.queries import PersonPlanReviews, ReviewState
+from hubs.careplans.queries import PersonPlanReviews
+from hubs.careplans.versioning import ReviewState
 from hubs.referrals.models import Severity
 from hubs.trackers.rules import HealthCheckStatus
 

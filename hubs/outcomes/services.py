@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hubs.careplans import queries as plan_queries
 from hubs.careplans import services as plan_services
-from hubs.careplans.access import plan_access
+from hubs.careplans.access import plan_access, require_editor
 from hubs.careplans.models import CarePlan
 from hubs.core import audit
 from hubs.core.errors import NotFound, PermissionDenied, ValidationError
@@ -134,7 +135,7 @@ class GoalsAdded:
 
 def _domains_already_planned(session: Session, episode_id: int) -> set[NeedDomain | None]:
     # A new draft copies the agreed plan's goals, so both count as "already in the draft".
-    plan = plan_services.current_draft(session, episode_id) or plan_services.current_agreed(
+    plan = plan_queries.current_draft(session, episode_id) or plan_queries.current_agreed(
         session, episode_id
     )
     return {goal.need_domain for goal in plan.goals} if plan else set()
@@ -142,7 +143,7 @@ def _domains_already_planned(session: Session, episode_id: int) -> set[NeedDomai
 
 def goals_from_more_help(session: Session, actor: User, measure: OutcomeMeasure) -> GoalsAdded:
     """Turn a DIALOG's "more help" answers into draft care plan goals, each domain once."""
-    plan_services.require_editor(session, actor, measure.person_id)
+    require_editor(session, actor, measure.person_id)
     if measure.kind != MeasureKind.DIALOG or not measure.more_help:
         raise ValidationError("This measure has no 'more help' answers", field="more_help")
     planned = _domains_already_planned(session, measure.episode_id)

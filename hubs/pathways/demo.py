@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from hubs.careplans import safety
 from hubs.careplans.models import AgreementMethod
-from hubs.careplans.versions import add_months
+from hubs.careplans.versioning import add_months
 from hubs.core.types import today, utcnow
 from hubs.directory.models import GpPractice, Hub, Lcp, Service
 from hubs.pathways import discharge, jobs, services

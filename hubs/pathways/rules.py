@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hubs.careplans.versions import add_months
+from hubs.careplans.versioning import add_months
 
 # CAMHS → adult: planning starts by 17½ (NICE NG43: at least 6 months before), handover by 18.
 CAMHS_PLANNING_MONTHS = 17 * 12 + 6

@@ -9,11 +9,12 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from hubs.careplans import services, versions
+from hubs.careplans import services
+from hubs.careplans import versioning as versions
 from hubs.careplans.access import plan_access
 from hubs.careplans.models import AgreementMethod, CarePlan, PlanStatus
-from hubs.careplans.queries import ReviewState
 from hubs.careplans.states import PlanAction, next_plan_status
+from hubs.careplans.versioning import ReviewState
 from hubs.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from hubs.extensions import db
 from hubs.people.models import ConsentSection

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from hubs.careplans import safety, versions
+from hubs.careplans import safety
+from hubs.careplans import versioning as versions
 from hubs.careplans.models import (
     AgreementMethod,
     PlanStatus,
@@ -18,8 +19,8 @@ from hubs.careplans.models import (
     SafetyPlan,
     SafetyPlanProposal,
 )
-from hubs.careplans.queries import PlanReview, ReviewState
 from hubs.careplans.states import PlanAction, next_plan_status
+from hubs.careplans.versioning import PlanReview, ReviewState
 from hubs.core.audit import AuditEvent
 from hubs.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 from hubs.core.errors import ValidationError as DomainValidationError

@@ -145,7 +145,7 @@ def test_agree_without_a_draft_sends_you_back_with_a_message(login_as, world, in
 
 
 def test_agree_page_offers_a_review_date_three_months_ahead(login_as, world, involved):
-    from hubs.careplans.versions import add_months
+    from hubs.careplans.versioning import add_months
     from hubs.core.types import today
 
     draft_plan(world)
