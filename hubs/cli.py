@@ -1,4 +1,4 @@
-"""`flask hubs …`: demo data, reference data, API tokens."""
+"""`flask hubs …`: demo data, reference data, API tokens, the audit chain."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
+from hubs.core.audit_cli import audit_cli, grants_command
 from hubs.core.errors import DomainError
 from hubs.extensions import db
 from hubs.reporting.cli import reporting_cli
@@ -78,6 +79,9 @@ hubs_cli.add_command(token_cli)
 
 # `flask hubs reporting …` (refresh, rebuild): one group, defined by the reporting package.
 hubs_cli.add_command(reporting_cli)
+# `flask hubs audit verify|seal` and `flask hubs grants ROLE`.
+hubs_cli.add_command(audit_cli)
+hubs_cli.add_command(grants_command)
 
 
 @token_cli.command("create")

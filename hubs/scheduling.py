@@ -22,6 +22,8 @@ from hubs.core.scheduler import ScheduledJob, daily, every
 
 JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("outbox-delivery", "hubs.notifications.jobs:deliver_outbox", every(minutes=1)),
+    # Audit rows join the hash chain within a minute of their commit (hubs.core.audit_chain).
+    ScheduledJob("audit-chain-seal", "hubs.core.jobs:seal_audit_chain", every(minutes=1)),
     ScheduledJob(
         "clock-breach-warnings", "hubs.referrals.jobs:clock_breach_warnings", daily("06:00")
     ),

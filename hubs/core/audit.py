@@ -2,7 +2,8 @@
 
 Every read and change of identifiable data writes a row here in the same transaction as the
 work it describes, so the audit can never say less than what happened. Rows are never
-updated or deleted by the application; PostgreSQL also refuses it with a trigger.
+updated or deleted by the application; triggers refuse it on both databases, except sealing
+a row into the hash chain once (`hubs.core.audit_chain`), which the scheduler does each minute.
 """
 
 from __future__ import annotations
@@ -56,9 +57,22 @@ class AuditEvent(Base):
     person_id: Mapped[int | None] = mapped_column(index=True)
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
     outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome, "audit_outcome", 10))
+    # The hash chain (hubs.core.audit_chain): set once, by the sealing job, after commit.
+    chain_seq: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    row_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     # "Who has looked at my record", newest first, for one person.
-    __table_args__ = (sa.Index("ix_audit_events_person_id_at", "person_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_events_person_id_at", "person_id", "at"),
+        # The sealing job's work list: only rows not yet in the chain (a handful at a time).
+        sa.Index(
+            "ix_audit_events_unsealed",
+            "id",
+            postgresql_where=sa.text("row_hash IS NULL"),
+            sqlite_where=sa.text("row_hash IS NULL"),
+        ),
+    )
 
     def __repr__(self) -> str:
         return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import AnonymousUserMixin, current_user, user_logged_in
 
+from hubs.core import access as route_access
 from hubs.extensions import csrf, db, login_manager
 from hubs.staff import sessions
 from hubs.staff.models import TokenScope, User
@@ -75,8 +76,10 @@ def authenticate_request() -> None:
             abort(403, "This token may only read: ask for a read-write token to make changes")
         return
     if request.path.startswith("/api/") and not current_user.is_authenticated:
-        # Say "authenticate" (401), not "bad CSRF token" (400): there is no session to protect.
-        abort(401, "Sign in, or send a bearer token")
+        rule = route_access.load_matrix().get(request.endpoint or "")
+        if rule is None or not rule.is_public:
+            # "Authenticate" (401), not "bad CSRF token" (400): there is no session to protect.
+            abort(401, "Sign in, or send a bearer token")
     if request.method not in SAFE_METHODS:
         csrf.protect()
 
