@@ -17,7 +17,7 @@ VENDOR_STAMP := $(VENDOR)/.hubs-copied
 NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
 SWAGGER_DIST := node_modules/swagger-ui-dist
 
-.PHONY: help venv assets run test lint format bench bench-smoke clean
+.PHONY: help venv assets run test lint format bench bench-smoke hazard-log clean
 
 help: ## List the targets
 	@echo "Hubs make targets:"
@@ -92,6 +92,12 @@ bench: venv ## Benchmarks at city scale, SQLite then PostgreSQL (~40 min): bench
 
 bench-smoke: venv ## Statements per main page on small and double-small data (in make test)
 	$(BIN)/pytest tests/bench -q -o addopts="" -p no:cacheprovider
+
+hazard-log: venv ## Run the hazard log's tests; render docs/clinical-safety/hazard-log.md with each result
+	$(BIN)/python scripts/hazard_log.py --list-tests | xargs $(BIN)/pytest -q -o addopts="" \
+		-p no:cacheprovider -p no:warnings --junitxml=.hazard-results.xml || true
+	$(BIN)/python scripts/hazard_log.py --results .hazard-results.xml
+	@rm -f .hazard-results.xml
 
 clean: ## Remove .venv, node_modules, vendored assets and local SQLite databases
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
