@@ -7,18 +7,15 @@ when it queues a message.
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from hubs.core import audit
-from hubs.core.errors import DomainError, NotFound
-from hubs.core.web import options, show_error
+from hubs.core.errors import NotFound
+from hubs.core.web import Page, actor, handle_form, options, page
 from hubs.extensions import db
 from hubs.people.models import ContactPreference, Person
 from hubs.people.services import set_contact_preference
@@ -46,47 +43,54 @@ class ContactPreferenceForm(FlaskForm):
     email = StringField("Email address", validators=[Optional()])
 
 
-def _page(form: ContactPreferenceForm, person: Person, status: int = 200) -> tuple[str, int]:
-    return render_template("portal/messages.html", form=form, person=person), status
+SAVED = "Your choice is saved. You can change it at any time."
 
 
-@bp.route("/messages", methods=["GET", "POST"])
-def my_messages() -> Response | tuple[str, int]:
+def _own_person() -> Person:
     person = db.session.get(Person, own_person_id())
     if person is None:  # a portal account always has a record; never show someone else's
         raise NotFound("Page not found")
-    actor: Any = current_user._get_current_object()
-    form = ContactPreferenceForm()
-    if request.method == "POST":
-        if not form.validate():
-            return _page(form, person, 422)
-        try:
-            set_contact_preference(
-                db.session,
-                actor,
-                person,
-                preference=ContactPreference(form.preference.data),
-                mobile_phone=form.mobile_phone.data,
-                email=form.email.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return _page(form, person, error.status_code)
-        db.session.commit()
-        flash("Your choice is saved. You can change it at any time.")
-        return redirect(url_for("portal.my_messages"))
+    return person
+
+
+def _save(form: ContactPreferenceForm, person: Person) -> Person:
+    return set_contact_preference(
+        db.session,
+        actor(),
+        person,
+        preference=ContactPreference(form.preference.data),
+        mobile_phone=form.mobile_phone.data,
+        email=form.email.data,
+    )
+
+
+def _show_saved(form: ContactPreferenceForm, person: Person) -> None:
+    """Fill the form with the person's choice and audit that they looked at it."""
     if person.contact_preference != ContactPreference.NOT_ASKED:
         form.preference.data = person.contact_preference.value
     form.mobile_phone.data = person.mobile_phone
     form.email.data = person.email
     audit.record(
         "contact_preference.view_own",
-        actor=actor,
+        actor=actor(),
         record_type="person",
         record_id=person.id,
         person_id=person.id,
     )
-    page = _page(form, person)
-    db.session.commit()
-    return page
+
+
+@bp.route("/messages", methods=["GET", "POST"])
+def my_messages() -> Page:
+    person = _own_person()
+    form = ContactPreferenceForm()
+    status = handle_form(
+        form,
+        lambda: _save(form, person),
+        done=lambda _: url_for("portal.my_messages"),
+        message=SAVED,
+    )
+    if isinstance(status, Response):
+        return status
+    if status == 200:  # not submitted: the page shows the saved choice
+        _show_saved(form, person)
+    return page("portal/messages.html", status, form=form, person=person)
