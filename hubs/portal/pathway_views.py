@@ -5,13 +5,11 @@ Staff-only details (why a team declined, notes on the checklist) are never shown
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import current_user
-
 from hubs.core import audit
+from hubs.core.web import Page, actor, page
 from hubs.extensions import db
 from hubs.pathways.discharge import discharged_plans
-from hubs.pathways.models import ChecklistItem, Transition
+from hubs.pathways.models import ChecklistItem, OnwardPlan, Transition
 from hubs.pathways.queries import transitions_of_person
 from hubs.pathways.states import TransitionState
 from hubs.portal.views import bp, own_person_id
@@ -59,42 +57,32 @@ def where_things_are(transition: Transition) -> str:
     )
 
 
+def _audit_own(action: str, record_type: str, record_id: int, person_id: int) -> None:
+    audit.record(
+        action, actor=actor(), record_type=record_type, record_id=record_id, person_id=person_id
+    )
+
+
+def _audit_shown(person_id: int, transitions: list[Transition], plans: list[OnwardPlan]) -> None:
+    """One row for each move and each onward plan shown, or one for the empty list."""
+    for transition in transitions:
+        _audit_own("transition.view_own", "transition", transition.id, person_id)
+    for plan in plans:
+        _audit_own("onward_plan.view_own", "onward_plan", plan.id, person_id)
+    if not transitions and not plans:
+        _audit_own("transition.list_own", "transition_list", person_id, person_id)
+
+
 @bp.get("/moving-on")
-def my_moving_on() -> str:
+def my_moving_on() -> Page:
     """The person's transitions with their checklist, and their onward support plans."""
     person_id = own_person_id()
-    actor = current_user._get_current_object()
     transitions = transitions_of_person(db.session, person_id)
     plans = discharged_plans(db.session, person_id)
-    for transition in transitions:
-        audit.record(
-            "transition.view_own",
-            actor=actor,
-            record_type="transition",
-            record_id=transition.id,
-            person_id=person_id,
-        )
-    for plan in plans:
-        audit.record(
-            "onward_plan.view_own",
-            actor=actor,
-            record_type="onward_plan",
-            record_id=plan.id,
-            person_id=person_id,
-        )
-    if not transitions and not plans:
-        audit.record(
-            "transition.list_own",
-            actor=actor,
-            record_type="transition_list",
-            record_id=person_id,
-            person_id=person_id,
-        )
-    page = render_template(
+    _audit_shown(person_id, transitions, plans)
+    return page(
         "portal/moving_on.html",
         explained=[(t, where_things_are(t)) for t in transitions],
         plans=plans,
         items=list(ChecklistItem),
     )
-    db.session.commit()
-    return page
