@@ -39,6 +39,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _register_cli(app)
     if app.config["NAME"] == "production":
         _refuse_demo_accounts(app)
+        _refuse_staff_without_mfa(app)
     return app
 
 
@@ -189,6 +190,24 @@ def _refuse_demo_accounts(app: Flask) -> None:
         raise UnsafeConfiguration(
             f"{demo} demo account(s) with a published password exist; remove them before "
             "running in production"
+        )
+
+
+def _refuse_staff_without_mfa(app: Flask) -> None:
+    """Every active staff account has a second factor, or has had it reset by a system
+    administrator (audited) and must enrol again before its next page."""
+    from hubs.staff.mfa import staff_without_mfa
+    from hubs.staff.models import User
+
+    with app.app_context():
+        if not sa.inspect(db.engine).has_table(User.__tablename__):
+            return
+        missing = staff_without_mfa(db.session)
+        db.session.remove()
+    if missing:
+        raise UnsafeConfiguration(
+            f"{missing} active staff account(s) have no second factor (MFA); enrol them in a "
+            "non-production configuration, or deactivate them, before running in production"
         )
 
 

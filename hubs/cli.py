@@ -11,6 +11,7 @@ from hubs.core.audit_cli import audit_cli, grants_command
 from hubs.core.errors import DomainError
 from hubs.extensions import db
 from hubs.reporting.cli import reporting_cli
+from hubs.staff.cli import user_cli
 
 hubs_cli = AppGroup("hubs", help="Hubs administration commands.")
 
@@ -79,6 +80,8 @@ hubs_cli.add_command(token_cli)
 
 # `flask hubs reporting …` (refresh, rebuild): one group, defined by the reporting package.
 hubs_cli.add_command(reporting_cli)
+# `flask hubs user reset-mfa EMAIL --reason …`: defined by the staff package.
+hubs_cli.add_command(user_cli)
 # `flask hubs audit verify|seal` and `flask hubs grants ROLE`.
 hubs_cli.add_command(audit_cli)
 hubs_cli.add_command(grants_command)

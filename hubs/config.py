@@ -56,6 +56,16 @@ class Config:
     LOGIN_MAX_FAILURES = 10
     LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=5)
 
+    # A second factor (TOTP) for every staff account (hubs.staff.mfa). Development and tests
+    # turn it off so the README's demo sign-ins work with a password alone; production
+    # refuses to start with it off. Accounts that have enrolled are asked for a code anyway.
+    MFA_REQUIRED = True
+    MFA_ISSUER = "Hubs"
+    # Break-glass, exports and bulk reassignment want a code entered this recently.
+    STEP_UP_WINDOW = dt.timedelta(minutes=5)
+    # The password step is good for this long while the code is awaited.
+    MFA_PENDING_TIMEOUT = dt.timedelta(minutes=5)
+
     # CSRF is checked by our own hook so that bearer-token API calls alone are exempt.
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT = None  # the session's own timeouts bound a token's life
@@ -101,7 +111,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    pass
+    MFA_REQUIRED = False
 
 
 class TestingConfig(Config):
@@ -111,6 +121,8 @@ class TestingConfig(Config):
     SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=0)
     # Tests never reach GOV.UK Notify, whatever the environment says.
     NOTIFIER = "log"
+    # Browser journeys sign in with a password; the MFA tests turn this on.
+    MFA_REQUIRED = False
 
 
 class ProductionConfig(Config):
@@ -150,6 +162,8 @@ def check_production_secrets(config: dict[str, Any]) -> None:
         raise UnsafeConfiguration("SECRET_KEY must be set to a random value of 32+ characters")
     if config.get("PSEUDONYM_KEY", "").startswith("dev-only") or len(config["PSEUDONYM_KEY"]) < 32:
         raise UnsafeConfiguration("HUBS_PSEUDONYM_KEY must be set to a random 32+ character value")
+    if not config.get("MFA_REQUIRED"):
+        raise UnsafeConfiguration("MFA_REQUIRED must be on in production")
     check_notify_settings(config)
 
 

@@ -20,6 +20,7 @@ from hubs.careplans.models import (
 )
 from hubs.core import audit
 from hubs.core.errors import DomainError, NotFound
+from hubs.core.stepup import requires_recent_second_factor
 from hubs.core.types import today
 from hubs.core.web import show_error
 from hubs.extensions import db
@@ -306,6 +307,7 @@ def comment(plan_id: int) -> Response:
 
 
 @bp.route("/break-glass", methods=["GET", "POST"])
+@requires_recent_second_factor
 def emergency_access() -> Response | tuple[str, int] | str:
     form = forms.BreakGlassForm()
     if form.is_submitted():

@@ -18,6 +18,7 @@ from hubs.caseloads.schemas import (
 )
 from hubs.caseloads.views import weighting
 from hubs.core import audit
+from hubs.core.stepup import requires_recent_second_factor
 from hubs.core.types import today
 from hubs.extensions import db
 
@@ -77,6 +78,7 @@ def hub_overview(hub_id: int) -> Any:
 @blp.route("/hubs/<int:hub_id>/reassign", methods=["POST"])
 @blp.arguments(BulkReassignSchema)
 @blp.response(200, TransferSchema)
+@requires_recent_second_factor
 def reassign(data: dict[str, Any], hub_id: int) -> Any:
     """Move up to 100 people from one worker to another with a reason: all or nothing."""
     hub = queries.get_managed_hub(db.session, _actor(), hub_id)

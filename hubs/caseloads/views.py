@@ -18,6 +18,7 @@ from hubs.caseloads import forms, overview, queries, services
 from hubs.caseloads.rules import Flag, Weighting, weighting_from
 from hubs.core import audit
 from hubs.core.paging import Paged, page_arg
+from hubs.core.stepup import requires_recent_second_factor
 from hubs.core.types import today
 from hubs.core.web import Page, actor, handle_form, options, page
 from hubs.extensions import db
@@ -150,6 +151,7 @@ def _move_people(found: Any, form: forms.BulkReassignForm) -> str:
 
 
 @bp.route("/hubs/<int:hub_id>/reassign", methods=["GET", "POST"])
+@requires_recent_second_factor
 def reassign(hub_id: int) -> Page:
     """Move up to 100 people from one worker to another, with a reason, all or nothing."""
     found = queries.get_managed_hub(db.session, actor(), hub_id)

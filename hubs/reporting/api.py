@@ -9,6 +9,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from hubs.core.stepup import requires_recent_second_factor
 from hubs.reporting.exports import records_for
 from hubs.reporting.indicators import INDICATORS, Indicator
 from hubs.reporting.schemas import IndicatorSchema, ValuesArgs, ValuesSchema
@@ -32,6 +33,7 @@ class Indicators(MethodView):
 @blp.route("/<indicator_id>/values")
 @blp.arguments(ValuesArgs, location="query")
 @blp.response(200, ValuesSchema)
+@requires_recent_second_factor
 def values(args: dict[str, Any], indicator_id: str) -> dict[str, Any]:
     """Suppressed values of one indicator for an area and period type (or one period)."""
     indicator, records, _ = records_for(indicator_id, "api")

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from hubs.core import audit
 from hubs.core.errors import NotFound
 from hubs.core.pdf import html_to_pdf
+from hubs.core.stepup import requires_recent_second_factor
 from hubs.extensions import db
 from hubs.reporting import periods, presenters, queries
 from hubs.reporting.access import CITY_AREA, visible_areas
@@ -139,6 +140,7 @@ def board_pack_priority(priority: str) -> str:
 
 
 @bp.get("/board-pack.pdf")
+@requires_recent_second_factor
 def board_pack_pdf() -> Response:
     """Every priority's page, one per sheet, as a PDF for the board papers."""
     quarter, _ = _quarter(db.session)

@@ -17,6 +17,7 @@ from flask import Response, jsonify, request, stream_with_context
 from flask_login import current_user
 
 from hubs.core import audit
+from hubs.core.stepup import requires_recent_second_factor
 from hubs.extensions import db
 from hubs.reporting import periods, queries
 from hubs.reporting.access import Area
@@ -146,6 +147,7 @@ def records_for(indicator_id: str, fmt: str) -> tuple[Indicator, list[dict[str, 
 
 
 @bp.get("/indicators/<indicator_id>/export.csv")
+@requires_recent_second_factor
 def export_csv(indicator_id: str) -> Response:
     """One indicator as a tidy CSV for the chosen area and period type (or one period)."""
     _, records, filename = records_for(indicator_id, "csv")
@@ -155,6 +157,7 @@ def export_csv(indicator_id: str) -> Response:
 
 
 @bp.get("/indicators/<indicator_id>/export.json")
+@requires_recent_second_factor
 def export_json(indicator_id: str) -> Response:
     """The same rows as the CSV, as JSON (hidden figures are null with their flags set)."""
     indicator, records, filename = records_for(indicator_id, "json")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from hubs.core.web import actor, finish
+from hubs.core.web import Page, actor, finish, handle_form, page
 from hubs.extensions import db
-from hubs.staff import services
+from hubs.staff import mfa, services
+from hubs.staff.forms import ResetMfaForm
 from hubs.staff.models import AccountKind, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -40,3 +41,24 @@ def deactivate(user_id: int) -> Response:
 
 def _deactivated(user: User) -> str:
     return f"{user.email} has been deactivated and signed out everywhere"
+
+
+@bp.route("/users/<int:user_id>/reset-mfa", methods=["GET", "POST"])
+def reset_mfa(user_id: int) -> Page:
+    """Clear a lost or compromised second factor, with a reason; the user enrols again."""
+    user = db.session.get(User, user_id)
+    if user is None or user.kind != AccountKind.STAFF:
+        abort(404)
+    form = ResetMfaForm()
+    outcome = handle_form(
+        form,
+        lambda: mfa.reset_mfa(db.session, actor(), user_id, form.reason.data or ""),
+        done=lambda _: url_for("admin.users"),
+        message=lambda reset: (
+            f"The second factor of {reset.email} has been reset. They set up their "
+            "authenticator app again when they next sign in"
+        ),
+    )
+    if not isinstance(outcome, int):
+        return outcome
+    return page("admin/reset_mfa.html", outcome, form=form, account=user)

@@ -8,6 +8,7 @@ from flask_login import AnonymousUserMixin, current_user, user_logged_in
 from hubs.core import access as route_access
 from hubs.extensions import csrf, db, login_manager
 from hubs.staff import sessions
+from hubs.staff.mfa import needs_second_factor
 from hubs.staff.models import TokenScope, User
 from hubs.staff.services import resolve_api_token
 
@@ -46,7 +47,16 @@ def load_user_from_session(token: str) -> User | None:
     # committing anyway would expire the user just loaded and cost every page a reload.
     if db.session.dirty:
         db.session.commit()
+    if user is not None and _second_factor_missing(user):
+        return None
     return user
+
+
+def _second_factor_missing(user: User) -> bool:
+    """A staff session opened without a code (before MFA was required, or by a password
+    alone) is not signed in while MFA is required: the user signs in again, with the code."""
+    required = current_app.config["MFA_REQUIRED"]
+    return needs_second_factor(user, required=required) and user.second_factor_at is None
 
 
 @login_manager.request_loader

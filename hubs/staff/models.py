@@ -103,6 +103,12 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     deactivated_at: Mapped[dt.datetime | None]
+    # TOTP second factor (hubs.staff.mfa). A secret without `mfa_enrolled_at` is an
+    # enrolment in progress; `mfa_last_step` is the last time step accepted, so a code seen
+    # over someone's shoulder cannot be used a second time.
+    mfa_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    mfa_enrolled_at: Mapped[dt.datetime | None]
+    mfa_last_step: Mapped[int | None]
 
     organisation: Mapped[Organisation | None] = relationship()
     memberships: Mapped[list[HubMembership]] = relationship(
@@ -119,6 +125,12 @@ class User(Base):
 
     # Set by the session loader for the request in hand; never stored.
     session_token = None  # str | None; plain attribute, not a column
+    # When this browser's session last passed the second factor (for step-up checks).
+    second_factor_at = None  # dt.datetime | None; plain attribute, not a column
+
+    @property
+    def has_mfa(self) -> bool:
+        return self.mfa_enrolled_at is not None
 
     @property
     def access_role(self) -> AccessRole:
@@ -183,6 +195,9 @@ class UserSession(Base):
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    # When the second factor was last entered in this session: at sign-in, and again for a
+    # step-up before break-glass, exports and bulk reassignment.
+    second_factor_at: Mapped[dt.datetime | None]
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     user_agent: Mapped[str | None] = mapped_column(sa.String(200))
 
@@ -230,3 +245,32 @@ class LoginAttempt(Base):
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
 
     __table_args__ = (sa.Index("ix_login_attempts_email_at", "email", "at"),)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator app when it is lost.
+
+    Only a SHA-256 digest is kept: each code carries 80 random bits, so a fast hash is as
+    safe as argon2 against a stolen table, and one indexed lookup checks it (argon2 would
+    cost one slow verification per stored code on every attempt)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[dt.datetime | None]
+
+
+class MfaReset(Base):
+    """A system administrator cleared someone's second factor, and why; they enrol again."""
+
+    __tablename__ = "mfa_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # None when done from the command line (the operator's shell, not an account).
+    reset_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)

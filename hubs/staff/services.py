@@ -83,9 +83,23 @@ def authenticate(
     return user
 
 
-def sign_in(session: Session, user: User, *, ip_address: str | None, user_agent: str | None) -> str:
-    """Open a session record for an authenticated user; returns the cookie token."""
-    token = sessions.open_session(session, user, ip_address=ip_address, user_agent=user_agent)
+def sign_in(
+    session: Session,
+    user: User,
+    *,
+    ip_address: str | None,
+    user_agent: str | None,
+    second_factor: bool = False,
+) -> str:
+    """Open a session record for an authenticated user; returns the cookie token.
+    `second_factor`: the user has just entered a code as well as the password."""
+    token = sessions.open_session(
+        session,
+        user,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        second_factor_at=utcnow() if second_factor else None,
+    )
     audit.record("auth.sign_in", actor=user, record_type="user", record_id=user.id)
     signed_in.send(user)
     return token
@@ -123,7 +137,14 @@ def change_password(
     _revoke_tokens_of(session, user.id)
     audit.record("user.change_password", actor=user, record_type="user", record_id=user.id)
     session_revoked.send(user, reason="password_changed")
-    return sessions.open_session(session, user, ip_address=ip_address, user_agent=user_agent)
+    # This browser keeps its second factor: the code was entered here, not on the old device.
+    return sessions.open_session(
+        session,
+        user,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        second_factor_at=user.second_factor_at,
+    )
 
 
 def deactivate_user(session: Session, actor: User, user_id: int) -> User:

@@ -23,7 +23,12 @@ def token_digest(token: str) -> str:
 
 
 def open_session(
-    session: Session, user: User, *, ip_address: str | None, user_agent: str | None
+    session: Session,
+    user: User,
+    *,
+    ip_address: str | None,
+    user_agent: str | None,
+    second_factor_at: dt.datetime | None = None,
 ) -> str:
     """Start a session record for a user who has just proved who they are; returns the token."""
     token = secrets.token_urlsafe(32)
@@ -33,10 +38,12 @@ def open_session(
             user_id=user.id,
             ip_address=ip_address,
             user_agent=(user_agent or "")[:200] or None,
+            second_factor_at=second_factor_at,
         )
     )
     session.flush()
     user.session_token = token
+    user.second_factor_at = second_factor_at
     return token
 
 
@@ -71,6 +78,7 @@ def resolve_session(
     if now - record.last_seen_at >= touch_interval:
         record.last_seen_at = now
     user.session_token = token
+    user.second_factor_at = record.second_factor_at
     return user
 
 

@@ -13,8 +13,9 @@ from hubs.core.access import AccessRole
 from hubs.core.web import actor, finish, handle_form
 from hubs.directory.models import Hub
 from hubs.extensions import db
-from hubs.staff import services
+from hubs.staff import pending, services
 from hubs.staff.forms import ChangePasswordForm, SignInForm
+from hubs.staff.mfa import needs_second_factor
 from hubs.staff.models import HubMembership, MembershipKind, User
 
 bp = Blueprint("auth", __name__)
@@ -56,9 +57,9 @@ def _throttle() -> services.Throttle:
     return services.Throttle(config["LOGIN_MAX_FAILURES"], config["LOGIN_FAILURE_WINDOW"])
 
 
-def _sign_in(form: SignInForm) -> User | None:
-    """Check the password and open a session record for the user. A refusal is committed
-    too, not rolled back: each failed attempt counts towards the lockout."""
+def _check_password(form: SignInForm) -> User | None:
+    """Check the password. A refusal is committed too, not rolled back: each failed attempt
+    counts towards the lockout."""
     try:
         user = services.authenticate(
             db.session,
@@ -71,26 +72,25 @@ def _sign_in(form: SignInForm) -> User | None:
         db.session.commit()  # the failed attempt itself must be kept for the lockout count
         form.email.errors = [refused.message]
         return None
-    services.sign_in(
-        db.session,
-        user,
-        ip_address=request.remote_addr,
-        user_agent=request.headers.get("User-Agent"),
-    )
     db.session.commit()
     return user
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def login() -> Response | str:
+    """Password first; then, for staff, the code (or enrolment) before anything else."""
     if current_user.is_authenticated:
         return redirect(url_for("auth.start"))
     form = SignInForm()
-    user = _sign_in(form) if form.validate_on_submit() else None
+    user = _check_password(form) if form.validate_on_submit() else None
     if user is None:
         return render_template("auth/login.html", form=form)
-    login_user(user)
-    return redirect(_safe_next(request.args.get("next")) or url_for("auth.start"))
+    next_url = _safe_next(request.args.get("next"))
+    if needs_second_factor(user, required=current_app.config["MFA_REQUIRED"]):
+        pending.hold(user, next_url)
+        return redirect(url_for("mfa.code" if user.has_mfa else "mfa.enrol"))
+    pending.complete_sign_in(user, second_factor=False)
+    return redirect(next_url or url_for("auth.start"))
 
 
 @bp.post("/sign-out")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hubs.staff import admin_views, views
+from hubs.staff import admin_views, mfa_views, views
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(mfa_views.bp)

@@ -442,6 +442,7 @@ def _api_contact_body(world: World, role: str) -> dict[str, object]:
 POST_BODIES: dict[str, Callable[[World, str], dict[str, object]]] = {
     "auth.login": _sign_in_body,
     "auth.change_password": _change_password_body,
+    "admin.reset_mfa": lambda world, role: {"reason": "Lost phone"},
     "referrals.new": _new_referral_body,
     "referrals.act": lambda world, role: {"reason": "The person has found other support"},
     "referrals.reassign": _reassign_body,

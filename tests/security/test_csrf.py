@@ -7,10 +7,14 @@ sign-in attempts, session records and accounts.
 
 from __future__ import annotations
 
+import time
+
+import pyotp
 import pytest
 import sqlalchemy as sa
 
 from hubs.core.audit import AuditEvent
+from hubs.core.types import utcnow
 from hubs.staff.models import LoginAttempt, User, UserSession
 from tests import factories
 from tests.conftest import csrf_token
@@ -87,9 +91,36 @@ def test_post_with_a_forged_csrf_token_is_refused_and_changes_nothing(
     assert _fingerprint(db) == before
 
 
+MFA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEH"
+MFA_ENDPOINTS = {"mfa.code", "mfa.enrol", "mfa.confirm"}
+
+
+def _second_factor_under_way(db, world, browser, endpoint) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The second-factor pages act only for a browser part-way through signing in (or, for
+    step-up, one signed in with a code): set that up, and post a current code."""
+    role = _role_for(endpoint)
+    user = world.users["clinician" if role == "anonymous" else role]
+    user.mfa_secret = MFA_SECRET
+    user.mfa_enrolled_at = None if endpoint == "mfa.enrol" else utcnow()
+    if endpoint == "mfa.confirm":
+        db.session.execute(
+            sa.update(UserSession)
+            .where(UserSession.user_id == user.id)
+            .values(second_factor_at=utcnow())
+        )
+    db.session.commit()
+    if endpoint != "mfa.confirm":
+        with browser.session_transaction() as cookie_session:
+            pending = {"user_id": user.id, "since": int(time.time()), "next": None}
+            cookie_session["mfa_pending"] = pending
+    return {"code": pyotp.TOTP(MFA_SECRET).now()}
+
+
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
 def test_post_with_a_valid_csrf_token_proceeds(app, db, client, login_as, world, endpoint):
     role, browser, path, body = _prepare(app, client, login_as, world, endpoint)
+    if endpoint in MFA_ENDPOINTS:
+        body = _second_factor_under_way(db, world, browser, endpoint)
     token = csrf_token(browser, token_page(role))
     before = _fingerprint(db)
     response = submit(browser, path, "POST", body, token)
