@@ -147,6 +147,7 @@ def _init_features(app: Flask) -> None:
     from hubs.portal import wiring as portal
     from hubs.referrals import wiring as referrals
     from hubs.reporting import wiring as reporting
+    from hubs.safetyplans import wiring as safetyplans
     from hubs.staff import wiring as staff
     from hubs.support import wiring as support
     from hubs.trackers import wiring as trackers
@@ -157,6 +158,7 @@ def _init_features(app: Flask) -> None:
         people,
         referrals,
         careplans,
+        safetyplans,
         outcomes,
         support,
         trackers,

@@ -288,8 +288,9 @@ def _rebuild_activity_store(session: Session) -> int:
 def _ensure_plans(session: Session, report: DemoReport) -> None:
     from hubs.careplans.demo import load_demo_care_plans
     from hubs.outcomes.demo import dialog_history
+    from hubs.safetyplans.demo import safety_plan
 
-    created = load_demo_care_plans(session, also=(dialog_history,))
+    created = load_demo_care_plans(session, also=(safety_plan, dialog_history))
     if created:
         report.add("care_plans", created)
 

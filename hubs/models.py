@@ -6,8 +6,6 @@ from hubs.careplans.models import (
     CarePlanAction,
     CarePlanComment,
     CarePlanGoal,
-    SafetyPlan,
-    SafetyPlanProposal,
 )
 from hubs.caseloads.models import CaseloadTransfer, CaseloadTransferEpisode
 from hubs.core.audit import AuditEvent
@@ -37,6 +35,7 @@ from hubs.referrals.models import (
 )
 from hubs.reporting.indicator_models import IndicatorValue
 from hubs.reporting.models import ActivityEvent
+from hubs.safetyplans.models import SafetyPlan, SafetyPlanProposal
 from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserSession
 from hubs.support.models import (
     Contact,

@@ -31,7 +31,7 @@ JOBS: tuple[ScheduledJob, ...] = (
         "care-plan-reviews-due", "hubs.careplans.jobs:care_plan_reviews_due", daily("06:10")
     ),
     ScheduledJob(
-        "safety-plan-reviews-due", "hubs.careplans.jobs:safety_plan_reviews_due", daily("06:15")
+        "safety-plan-reviews-due", "hubs.safetyplans.jobs:safety_plan_reviews_due", daily("06:15")
     ),
     ScheduledJob(
         "signposting-follow-ups", "hubs.support.jobs:signposting_follow_ups", daily("06:20")

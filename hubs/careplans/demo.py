@@ -52,41 +52,6 @@ CONTENT = services.CarePlanContent(
 )
 
 
-SAFETY = dict(
-    warning_signs="Not sleeping, staying in bed, the voices getting louder at night.",
-    coping_alone="A hot bath, my playlist, walking round the park with headphones on.",
-    distractions="My sister's house; the library; the walking group on Tuesdays.",
-    people_to_ask="Jo (sister, fictional); my neighbour Sam (fictional).",
-    professionals_note="My lead worker in office hours; Connect in the evening.",
-    environment_safety="Jo keeps my spare tablets; I take only a week's supply at a time.",
-    reasons_for_living="My cat, my sister, and getting back to baking.",
-)
-CRISIS_SERVICES = ("CONNECT", "DIALHOUSE", "NHS111", "SAMARITANS")
-
-
-def _safety_plan(session: Session, lead: User, episode: Episode) -> None:
-    from hubs.careplans import safety
-    from hubs.careplans.models import SafetyPlan
-    from hubs.directory.models import Service
-
-    if session.scalar(sa.select(SafetyPlan.id).where(SafetyPlan.person_id == episode.person_id)):
-        return
-    services_ = session.scalars(
-        sa.select(Service.id).where(Service.code.in_(CRISIS_SERVICES))
-    ).all()
-    draft = safety.open_safety_draft(session, lead, episode.person)
-    safety.save_safety_draft(
-        session,
-        lead,
-        draft,
-        revision=draft.revision,
-        content=safety.SafetyPlanContent(**SAFETY, service_ids=list(services_)),
-    )
-    safety.agree_safety_plan(
-        session, lead, draft, revision=draft.revision, method=AgreementMethod.IN_PERSON
-    )
-
-
 def _clinician_for(session: Session, episode: Episode) -> User:
     """The lead worker if they are a clinician, else a clinician of the episode's hub
     (a connector can lead an episode but the care plan is written by the clinical team)."""
@@ -126,7 +91,6 @@ def load_demo_care_plans(session: Session, also: Sequence[EpisodeDemo] = ()) -> 
             note="Agreed at the first meeting",
         )
         services.start_action(session, lead, plan, plan.actions[0].id, today())
-        _safety_plan(session, lead, episode)
         for add in also:
             add(session, lead, episode)
         created += 1

@@ -1,4 +1,5 @@
-"""The plan state machine, as a table (care plans and safety plans share it).
+"""The plan state machine, as a table (care plans and safety plans share it; proposals to a
+safety plan have their own, `hubs.safetyplans.states`).
 
 draft → agreed (with the person) → under review → superseded. An agreed plan is also
 superseded directly when a newer version is agreed. Drafts are the only editable state.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from hubs.careplans.models import PlanStatus, ProposalStatus
+from hubs.careplans.models import PlanStatus
 from hubs.core.states import Rule, StateTable
 
 
@@ -30,20 +31,3 @@ PLAN_STATES = StateTable("A plan", PLAN_TRANSITIONS)
 
 def next_plan_status(current: PlanStatus, action: PlanAction) -> PlanStatus:
     return PLAN_STATES.next(current, action)
-
-
-class ProposalAction(enum.StrEnum):
-    ACCEPT = "accept"
-    DECLINE = "decline"
-
-
-# A person's proposed change to their safety plan is decided once, by their care team.
-PROPOSAL_STATES = StateTable(
-    "A proposal",
-    {
-        ProposalAction.ACCEPT: Rule(frozenset({ProposalStatus.PENDING}), ProposalStatus.ACCEPTED),
-        ProposalAction.DECLINE: Rule(frozenset({ProposalStatus.PENDING}), ProposalStatus.DECLINED),
-    },
-    refusal=lambda current, _: f"This proposal has already been {current.value}",
-    field="proposal_id",
-)

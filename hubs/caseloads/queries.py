@@ -15,14 +15,18 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from hubs.careplans.queries import PersonPlanReviews, plan_reviews
-from hubs.caseloads.rules import Flag, Weighting, flags_for
+from hubs.careplans import versioning
+from hubs.careplans.models import CarePlan
+from hubs.careplans.versioning import IN_FORCE, PlanReview, ReviewState
+from hubs.caseloads.rules import Flag, PersonPlanReviews, Weighting, flags_for
 from hubs.core.errors import NotFound
+from hubs.core.types import today as utc_today
 from hubs.directory.models import Hub
 from hubs.people.models import Person
 from hubs.referrals.access import open_episodes_of
 from hubs.referrals.models import Episode, Referral, Severity
 from hubs.referrals.queries import ReferralClocks, clocks_for_many
+from hubs.safetyplans.models import SafetyPlan
 from hubs.staff.models import HubMembership, User
 from hubs.staff.queries import get_managed_hub as get_managed_hub  # re-exported (see below)
 from hubs.staff.queries import managed_hub_ids
@@ -79,6 +83,40 @@ def _next_planned(session: Session, ids: list[int]) -> dict[int, dt.date]:
         sa.select(ranked.c.person_id, ranked.c.next_contact_on).where(ranked.c.rank == 1)
     )
     return {person_id: day for person_id, day in rows}
+
+
+def plan_reviews(
+    session: Session, person_ids: Iterable[int], today: dt.date | None = None
+) -> dict[int, PersonPlanReviews]:
+    """Review state of each person's current agreed care plan and safety plan (one query:
+    caseloads and the hub view read it for hundreds of people on every page). The rules are
+    the plans' own (`careplans.versioning`)."""
+    ids = list(person_ids)
+    day = today or utc_today()
+    plans = sa.union_all(
+        sa.select(
+            sa.literal("care").label("plan"),
+            CarePlan.person_id,
+            CarePlan.agreed_at,
+            CarePlan.review_due_on,
+        ).where(CarePlan.person_id.in_(ids), CarePlan.status.in_(IN_FORCE)),
+        sa.select(
+            sa.literal("safety").label("plan"),
+            SafetyPlan.person_id,
+            SafetyPlan.agreed_at,
+            SafetyPlan.review_due_on,
+        ).where(SafetyPlan.person_id.in_(ids), SafetyPlan.status.in_(IN_FORCE)),
+    ).subquery()
+    rows = session.execute(sa.select(plans).order_by(plans.c.plan, plans.c.agreed_at))
+    care: dict[int, PlanReview] = {}
+    safety: dict[int, PlanReview] = {}
+    for plan, person_id, agreed_at, due in rows:  # the latest agreed plan wins
+        if plan == "care":
+            care[person_id] = versioning.care_plan_review(agreed_at.date(), due, day)
+        else:
+            safety[person_id] = versioning.safety_plan_review(due, day)
+    none = PlanReview(ReviewState.NONE)
+    return {pid: PersonPlanReviews(care.get(pid, none), safety.get(pid, none)) for pid in ids}
 
 
 def person_facts(

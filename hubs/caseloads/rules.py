@@ -11,8 +11,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hubs.careplans.queries import PersonPlanReviews
-from hubs.careplans.versioning import ReviewState
+from hubs.careplans.versioning import PlanReview, ReviewState
 from hubs.referrals.models import Severity
 from hubs.trackers.rules import HealthCheckStatus
 
@@ -64,6 +63,17 @@ class Flag(enum.StrEnum):
             "review_overdue": "Plan review overdue",
             "health_check_incomplete": "Physical health check incomplete",
         }[self.value]
+
+
+@dataclass(frozen=True)
+class PersonPlanReviews:
+    """The review state of a person's current care plan and safety plan."""
+
+    care_plan: PlanReview
+    safety_plan: PlanReview
+
+
+NO_PLANS = PersonPlanReviews(PlanReview(ReviewState.NONE), PlanReview(ReviewState.NONE))
 
 
 def has_gone_without_contact(

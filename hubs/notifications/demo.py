@@ -81,8 +81,9 @@ def _demo_break_glass(session: Session) -> None:
 
 def load_demo_notifications(session: Session) -> dict[str, int]:
     """Tasks for staff (manager@hatch.demo among them); returns what is new."""
-    from hubs.careplans.jobs import care_plan_reviews_due, safety_plan_reviews_due
+    from hubs.careplans.jobs import care_plan_reviews_due
     from hubs.referrals.jobs import clock_breach_warnings
+    from hubs.safetyplans.jobs import safety_plan_reviews_due
     from hubs.support.jobs import signposting_follow_ups
 
     before = session.scalar(sa.select(sa.func.count(StaffTask.id))) or 0

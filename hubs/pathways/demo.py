@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.careplans import safety
 from hubs.careplans.models import AgreementMethod
 from hubs.careplans.versioning import add_months
 from hubs.core.types import today, utcnow
@@ -34,6 +33,7 @@ from hubs.people.models import Person, Sex
 from hubs.people.services import create_portal_account, register_person
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import Episode, NeedDomain, Priority, Referral, ReferralSource, Severity
+from hubs.safetyplans import services as safety
 from hubs.staff.models import User
 
 K = TransitionKind

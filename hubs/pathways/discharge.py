@@ -24,8 +24,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.careplans.models import SafetyPlan
-from hubs.careplans.safety import current_agreed
 from hubs.core import audit
 from hubs.core.access import AccessRole
 from hubs.core.errors import InvalidTransition, PermissionDenied, ValidationError
@@ -39,6 +37,8 @@ from hubs.pathways.states import TransitionState
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import Episode
 from hubs.referrals.states import EpisodeStatus
+from hubs.safetyplans.models import SafetyPlan
+from hubs.safetyplans.queries import current_agreed
 from hubs.staff.models import User
 
 episode_discharged = hub_signals.signal("episode-discharged")

@@ -9,15 +9,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from hubs.careplans import safety
 from hubs.careplans.access import PlanAccess
-from hubs.careplans.safety_forms import ProposeForm
-from hubs.careplans.safety_views import pdf_response, printable
 from hubs.core.errors import DomainError
 from hubs.core.web import show_error
 from hubs.extensions import db
 from hubs.people.models import Person
 from hubs.portal.views import bp
+from hubs.safetyplans import services as safety
+from hubs.safetyplans.forms import ProposeForm
+from hubs.safetyplans.pdf import pdf_response, printable
 
 
 def _actor() -> Any:

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hubs.careplans import safety
-from hubs.careplans.models import AgreementMethod, SafetyPlan, SafetyPlanProposal
+from hubs.careplans.models import AgreementMethod
 from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
 from hubs.people.models import Consent, ConsentSection, Person
 from hubs.people.services import grant_consent
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import Episode, NeedDomain, Priority, ReferralSource, Severity
+from hubs.safetyplans import services as safety
+from hubs.safetyplans.models import SafetyPlan, SafetyPlanProposal
 from hubs.staff.models import User
 from tests import factories
 from tests.conftest import World

@@ -167,7 +167,7 @@ def test_review_state_is_due_soon_from_eleven_months_and_overdue_after_twelve():
 
 
 def test_plan_reviews_report_each_persons_agreed_plan(world, episode):
-    from hubs.careplans.queries import plan_reviews
+    from hubs.caseloads.queries import plan_reviews
 
     _agreed(world, episode)
     future = dt.datetime.combine(versions.add_months(dt.date.today(), 11), dt.time(12), dt.UTC)

@@ -6,11 +6,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from hubs.careplans.jobs import care_plan_reviews_due, safety_plan_reviews_due
-from hubs.careplans.models import AgreementMethod, CarePlan, PlanStatus, SafetyPlan
+from hubs.careplans.jobs import care_plan_reviews_due
+from hubs.careplans.models import AgreementMethod, CarePlan, PlanStatus
 from hubs.extensions import db
 from hubs.notifications.models import StaffTask
 from hubs.referrals.states import EpisodeStatus
+from hubs.safetyplans.jobs import safety_plan_reviews_due
+from hubs.safetyplans.models import SafetyPlan
 
 NOW = dt.datetime.combine(dt.date.today(), dt.time(6), tzinfo=dt.UTC)
 TODAY = NOW.date()

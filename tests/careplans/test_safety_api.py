@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
-from hubs.careplans import safety
 from hubs.careplans.models import PlanStatus
 from hubs.extensions import db
+from hubs.safetyplans import services as safety
 from tests.careplans.conftest_safety import (
     REASONS,
     WARNING,

@@ -10,15 +10,8 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from hubs.careplans import safety
 from hubs.careplans import versioning as versions
-from hubs.careplans.models import (
-    AgreementMethod,
-    PlanStatus,
-    ProposalStatus,
-    SafetyPlan,
-    SafetyPlanProposal,
-)
+from hubs.careplans.models import AgreementMethod, PlanStatus
 from hubs.careplans.states import PlanAction, next_plan_status
 from hubs.careplans.versioning import PlanReview, ReviewState
 from hubs.core.audit import AuditEvent
@@ -26,6 +19,8 @@ from hubs.core.errors import Conflict, InvalidTransition, NotFound, PermissionDe
 from hubs.core.errors import ValidationError as DomainValidationError
 from hubs.directory.models import ServiceKind
 from hubs.extensions import db
+from hubs.safetyplans import services as safety
+from hubs.safetyplans.models import ProposalStatus, SafetyPlan, SafetyPlanProposal
 from tests import factories
 from tests.careplans.conftest_safety import (
     REASONS,

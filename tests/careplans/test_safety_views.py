@@ -8,10 +8,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from hubs.careplans import safety
-from hubs.careplans.models import PlanStatus, ProposalStatus, SafetyPlan, SafetyPlanProposal
+from hubs.careplans.models import PlanStatus
 from hubs.core.audit import AuditEvent
 from hubs.extensions import db
+from hubs.safetyplans import services as safety
+from hubs.safetyplans.models import ProposalStatus, SafetyPlan, SafetyPlanProposal
 from hubs.staff import services as staff_services
 from tests.careplans.conftest_safety import (
     REASONS,

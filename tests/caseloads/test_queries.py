@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from hubs.careplans.queries import NO_PLANS, PersonPlanReviews, PlanReview, ReviewState
+from hubs.careplans.versioning import PlanReview, ReviewState
 from hubs.caseloads import overview, queries
-from hubs.caseloads.rules import Flag, weighting_from
+from hubs.caseloads.rules import NO_PLANS, Flag, PersonPlanReviews, weighting_from
 from hubs.core.errors import NotFound
 from hubs.core.types import today
 from hubs.extensions import db

@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 import time_machine
 
-from hubs.careplans.queries import NO_PLANS, PersonPlanReviews, PlanReview, ReviewState
+from hubs.careplans.versioning import PlanReview, ReviewState
 from hubs.caseloads.rules import (
     DEFAULT_WEIGHTS,
+    NO_PLANS,
     Flag,
+    PersonPlanReviews,
     flags_for,
     has_gone_without_contact,
     weighting_from,

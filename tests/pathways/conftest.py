@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from hubs.careplans import safety
 from hubs.careplans.models import AgreementMethod
 from hubs.core.signals import hub_signals
 from hubs.core.types import today
@@ -27,6 +26,7 @@ from hubs.pathways.states import TransitionState
 from hubs.people.models import Person
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import Episode, NeedDomain, Priority, ReferralSource, Severity
+from hubs.safetyplans import services as safety
 from hubs.staff.models import MembershipKind, StaffRole, User
 from tests import factories
 from tests.conftest import World

@@ -95,7 +95,7 @@ def test_a_safety_plan_reviewed_the_day_planning_starts_is_enough(pw, hub_episod
 
 
 def test_a_newer_draft_does_not_count_as_the_updated_safety_plan(pw, hub_episode):
-    from hubs.careplans import safety
+    from hubs.safetyplans import services as safety
 
     nurse, person = pw.users["clinician"], pw.world.person_a
     agree_safety_plan(person, nurse)

@@ -13,6 +13,7 @@ IDENTIFIABLE = (
     "hubs.referrals",
     "hubs.careplans",
     "hubs.outcomes",
+    "hubs.safetyplans",
     "hubs.support",
     "hubs.trackers",
     "hubs.pathways",

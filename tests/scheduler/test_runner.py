@@ -52,7 +52,7 @@ def test_the_issue_jobs_are_registered_in_one_place():
         "hubs.notifications.jobs:deliver_outbox",
         "hubs.referrals.jobs:clock_breach_warnings",
         "hubs.careplans.jobs:care_plan_reviews_due",
-        "hubs.careplans.jobs:safety_plan_reviews_due",
+        "hubs.safetyplans.jobs:safety_plan_reviews_due",
         "hubs.support.jobs:signposting_follow_ups",
         "hubs.pathways.jobs:identify_camhs_transitions",
         "hubs.pathways.jobs:identify_aspire_transitions",

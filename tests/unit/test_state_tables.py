@@ -8,12 +8,12 @@ import itertools
 
 import pytest
 
-from hubs.careplans.models import ProposalStatus
-from hubs.careplans.states import PROPOSAL_STATES, ProposalAction
 from hubs.core.errors import InvalidTransition
 from hubs.core.states import Rule, StateTable
 from hubs.notifications.models import OutboxStatus
 from hubs.notifications.states import OUTBOX_STATES, OutboxAction
+from hubs.safetyplans.models import ProposalStatus
+from hubs.safetyplans.states import PROPOSAL_STATES, ProposalAction
 
 
 class Light(enum.StrEnum):

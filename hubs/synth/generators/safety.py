@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from hubs.careplans.models import SafetyPlan, safety_plan_services
+from hubs.safetyplans.models import SafetyPlan, safety_plan_services
 from hubs.synth import texts
 from hubs.synth.context import EpisodeInfo, SynthContext
 from hubs.synth.dist import at, plus

@@ -3,30 +3,26 @@ person, versions, the person's proposals, and a printable page and PDF to keep o
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from weasyprint import HTML, URLFetcher
 from werkzeug.wrappers import Response
 
-from hubs.careplans import safety, versioning
-from hubs.careplans import safety_forms as forms
+from hubs.careplans import versioning
 from hubs.careplans.access import PlanAccess
-from hubs.careplans.models import AgreementMethod, PlanStatus, SafetyPlan
+from hubs.careplans.models import AgreementMethod, PlanStatus
 from hubs.core.errors import Conflict, DomainError, NotFound, ValidationError
 from hubs.core.types import today
 from hubs.core.web import options, show_error
 from hubs.extensions import db
 from hubs.people.models import Person
+from hubs.safetyplans import forms
+from hubs.safetyplans import services as safety
+from hubs.safetyplans.models import SafetyPlan
+from hubs.safetyplans.pdf import pdf_response, printable
 
 bp = Blueprint("safetyplans", __name__)
-
-# The NHS stylesheet carries browser-only rules (forced colours, -ms-*) that WeasyPrint warns
-# about some 1,500 times per PDF; only its errors belong in the logs.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 PLAN = "/people/<int:safety_person_id>/safety-plan"
 
@@ -293,14 +289,6 @@ def compare(safety_person_id: int) -> str:
 # --- Printing and the PDF -----------------------------------------------------------------
 
 
-def printable(person_id: int, access: PlanAccess) -> SafetyPlan | None:
-    """The version to print: the one asked for, else the agreed plan the person holds."""
-    number = request.args.get("version", type=int)
-    if number:
-        return safety.safety_version(db.session, person_id, number, drafts=access.drafts)
-    return safety.current_agreed(db.session, person_id)
-
-
 @bp.get(PLAN + "/print")
 def print_page(safety_person_id: int) -> str:
     person, access = safety.get_safety_person(db.session, _actor(), safety_person_id)
@@ -321,33 +309,3 @@ def pdf(safety_person_id: int) -> Response:
     safety.record_read(db.session, _actor(), person.id, plan, "download")
     db.session.commit()
     return pdf_response(person, plan)
-
-
-class StaticFilesOnly(URLFetcher):
-    """Lets WeasyPrint read our own static files (the stylesheets) and nothing else: a plan
-    rendered to PDF never makes a network request."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        prefix = request.host_url.rstrip("/") + current_app.static_url_path + "/"
-        if not url.startswith(prefix):
-            raise ValueError(f"refused to fetch {url}")
-        root = Path(current_app.static_folder or "").resolve()
-        path = (root / url[len(prefix) :].split("?")[0]).resolve()
-        if not path.is_file() or root not in path.parents:
-            raise ValueError(f"refused to fetch {url}")
-        return super().fetch(path.as_uri(), headers)
-
-
-def pdf_response(person: Person, plan: SafetyPlan) -> Response:
-    """The same page as the printable one, as a PDF the person can keep offline."""
-    html = render_template("safetyplans/print.html", person=person, plan=plan, back=None)
-    document = HTML(
-        string=html,
-        base_url=request.host_url,
-        url_fetcher=StaticFilesOnly(allowed_protocols=["file"]),
-    ).write_pdf()
-    response = current_app.response_class(document, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="safety-plan-version-{plan.version}.pdf"'
-    )
-    return response

@@ -7,14 +7,14 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from hubs.careplans import safety
-from hubs.careplans.safety_schemas import (
+from hubs.core.errors import NotFound
+from hubs.extensions import db
+from hubs.safetyplans import services as safety
+from hubs.safetyplans.schemas import (
     SafetyPlanAgreeSchema,
     SafetyPlanSaveSchema,
     SafetyPlanSchema,
 )
-from hubs.core.errors import NotFound
-from hubs.extensions import db
 
 blp = Blueprint(
     "safetyplans_api",

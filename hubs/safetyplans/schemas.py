@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from hubs.careplans.models import AgreementMethod, PlanStatus
-from hubs.careplans.safety import MAX_SECTION
+from hubs.safetyplans.content import MAX_SECTION
 
 SECTION = {"load_default": "", "validate": validate.Length(max=MAX_SECTION)}
 

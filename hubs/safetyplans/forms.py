@@ -1,4 +1,4 @@
-"""Safety plan forms (shape only: the services in `hubs.careplans.safety` hold the rules)."""
+"""Safety plan forms (shape only: the services in `hubs.safetyplans.services` hold the rules)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from hubs.careplans.models import AgreementMethod
-from hubs.careplans.safety import MAX_SECTION, TEXT_SECTIONS
 from hubs.core.web import options
+from hubs.safetyplans.content import MAX_SECTION, TEXT_SECTIONS
 
 SECTION = [Length(max=MAX_SECTION)]
 

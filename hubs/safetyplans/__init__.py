@@ -1,0 +1,1 @@
+"""Safety plans (Stanley-Brown): versioned with the person, proposals, a printable page, PDF."""
