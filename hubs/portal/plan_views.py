@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
@@ -19,9 +18,9 @@ from hubs.careplans import forms as plan_forms
 from hubs.careplans import services as plan_services
 from hubs.careplans.models import CarePlan, PlanStatus
 from hubs.core import audit
-from hubs.core.errors import DomainError, NotFound
+from hubs.core.errors import NotFound
 from hubs.core.types import today
-from hubs.core.web import options, show_error
+from hubs.core.web import Page, actor, finish, handle_form, options, page
 from hubs.directory.models import Organisation
 from hubs.extensions import db
 from hubs.people.models import Consent, ConsentSection
@@ -38,10 +37,6 @@ SECTION_WORDS = {
     "outcome_measures": "My scores",
 }
 VISIBLE = (PlanStatus.AGREED, PlanStatus.UNDER_REVIEW, PlanStatus.SUPERSEDED)
-
-
-def _actor() -> Any:
-    return current_user._get_current_object()
 
 
 def _own_plans(person_id: int) -> list[CarePlan]:
@@ -61,7 +56,7 @@ def my_care_plan() -> str:
     current = next((p for p in plans if p.status != PlanStatus.SUPERSEDED), None)
     audit.record(
         "care_plan.view_own",
-        actor=_actor(),
+        actor=actor(),
         record_type="care_plan",
         record_id=current.id if current else None,
         person_id=person_id,
@@ -80,7 +75,7 @@ def my_care_plan_version(plan_id: int) -> str:
         raise NotFound("Page not found")
     audit.record(
         "care_plan.view_own",
-        actor=_actor(),
+        actor=actor(),
         record_type="care_plan",
         record_id=plan.id,
         person_id=person_id,
@@ -89,46 +84,57 @@ def my_care_plan_version(plan_id: int) -> str:
     return render_template("portal/care_plan.html", plan=plan, history=[], comment_form=None)
 
 
-@bp.post("/care-plan/<int:plan_id>/comments")
-def comment_on_care_plan(plan_id: int) -> Response | tuple[str, int]:
-    person_id = own_person_id()
+def _own_plan(person_id: int, plan_id: int) -> CarePlan:
     plan = next((p for p in _own_plans(person_id) if p.id == plan_id), None)
     if plan is None:
         raise NotFound("Page not found")
+    return plan
+
+
+@bp.post("/care-plan/<int:plan_id>/comments")
+def comment_on_care_plan(plan_id: int) -> Page:
+    person_id = own_person_id()
+    plan = _own_plan(person_id, plan_id)
     form = plan_forms.CommentForm()
-    try:
-        plan_services.add_comment(db.session, _actor(), plan, form.body.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return render_template(
-            "portal/care_plan.html", plan=plan, history=_own_plans(person_id), comment_form=form
-        ), error.status_code
-    db.session.commit()
-    flash("Thank you. Your care team will see your comment.")
-    return redirect(url_for("portal.my_care_plan"))
+    status = handle_form(
+        form,
+        lambda: plan_services.add_comment(db.session, actor(), plan, form.body.data or ""),
+        done=lambda _: url_for("portal.my_care_plan"),
+        message="Thank you. Your care team will see your comment.",
+    )
+    if isinstance(status, Response):
+        return status
+    history = _own_plans(person_id)
+    return page("portal/care_plan.html", status, plan=plan, history=history, comment_form=form)
+
+
+def _care_team_of(person_id: int) -> list[Any]:
+    """The people supporting the person now, with the episode each supports them in."""
+    return list(
+        db.session.execute(
+            sa.select(CareTeamMember, Episode)
+            .join(Episode, CareTeamMember.episode_id == Episode.id)
+            .where(
+                Episode.person_id == person_id,
+                CareTeamMember.left_on.is_(None),
+                Episode.status != "finished",
+            )
+            .options(sa.orm.joinedload(CareTeamMember.user), sa.orm.joinedload(Episode.hub))
+        ).all()
+    )
+
+
+def _audit_own(action: str, record_type: str, person_id: int) -> None:
+    audit.record(
+        action, actor=actor(), record_type=record_type, record_id=person_id, person_id=person_id
+    )
 
 
 @bp.get("/care-team")
 def my_care_team() -> str:
     person_id = own_person_id()
-    rows = db.session.execute(
-        sa.select(CareTeamMember, Episode)
-        .join(Episode, CareTeamMember.episode_id == Episode.id)
-        .where(
-            Episode.person_id == person_id,
-            CareTeamMember.left_on.is_(None),
-            Episode.status != "finished",
-        )
-        .options(sa.orm.joinedload(CareTeamMember.user), sa.orm.joinedload(Episode.hub))
-    ).all()
-    audit.record(
-        "care_team.view_own",
-        actor=_actor(),
-        record_type="care_team",
-        record_id=person_id,
-        person_id=person_id,
-    )
+    rows = _care_team_of(person_id)
+    _audit_own("care_team.view_own", "care_team", person_id)
     db.session.commit()
     return render_template("portal/care_team.html", members=rows)
 
@@ -145,8 +151,8 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField("Why (optional)", validators=[Length(max=1000)])
 
 
-def _consent_page(form: ConsentForm, person_id: int, status: int = 200) -> tuple[str, int]:
-    consents = (
+def _consents(person_id: int) -> list[Consent]:
+    return list(
         db.session.scalars(
             sa.select(Consent)
             .where(Consent.person_id == person_id)
@@ -156,53 +162,56 @@ def _consent_page(form: ConsentForm, person_id: int, status: int = 200) -> tuple
         .unique()
         .all()
     )
-    return render_template(
-        "portal/consent.html",
-        form=form,
-        consents=consents,
-        today=today(),
-        words=SECTION_WORDS,
-        withdraw_form=WithdrawForm(),
-    ), status
 
 
-@bp.route("/consent", methods=["GET", "POST"])
-def my_consent() -> Response | tuple[str, int]:
-    person_id = own_person_id()
+def _consent_form() -> ConsentForm:
     form = ConsentForm()
     orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
     form.organisation_id.choices = options(
         [("", "Choose an organisation")] + [(str(o.id), o.name) for o in orgs]
     )
-    if request.method == "POST":
-        try:
-            grant_consent(
-                db.session,
-                _actor(),
-                _person(person_id),
-                organisation_id=int(form.organisation_id.data or 0),
-                sections=[
-                    ConsentSection(s) for s in form.sections.data or [] if s in SECTION_WORDS
-                ],
-                starts_on=today(),
-                ends_on=form.ends_on.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return _consent_page(form, person_id, error.status_code)
-        db.session.commit()
-        flash("Your choice is saved. You can change it at any time.")
-        return redirect(url_for("portal.my_consent"))
-    audit.record(
-        "consent.view_own",
-        actor=_actor(),
-        record_type="consent",
-        record_id=person_id,
-        person_id=person_id,
+    return form
+
+
+def _grant(form: ConsentForm, person_id: int) -> Consent:
+    return grant_consent(
+        db.session,
+        actor(),
+        _person(person_id),
+        organisation_id=int(form.organisation_id.data or 0),
+        sections=[ConsentSection(s) for s in form.sections.data or [] if s in SECTION_WORDS],
+        starts_on=today(),
+        ends_on=form.ends_on.data,
     )
-    db.session.commit()
-    return _consent_page(form, person_id)
+
+
+def _consent_page(form: ConsentForm, person_id: int, status: int) -> Page:
+    return page(
+        "portal/consent.html",
+        status,
+        form=form,
+        consents=_consents(person_id),
+        today=today(),
+        words=SECTION_WORDS,
+        withdraw_form=WithdrawForm(),
+    )
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def my_consent() -> Page:
+    person_id = own_person_id()
+    form = _consent_form()
+    status = handle_form(
+        form,
+        lambda: _grant(form, person_id),
+        done=lambda _: url_for("portal.my_consent"),
+        message="Your choice is saved. You can change it at any time.",
+    )
+    if isinstance(status, Response):
+        return status
+    if status == 200:  # not submitted: the person looked at their choices
+        _audit_own("consent.view_own", "consent", person_id)
+    return _consent_page(form, person_id, status)
 
 
 def _person(person_id: int) -> Any:
@@ -218,7 +227,10 @@ def withdraw_my_consent(consent_id: int) -> Response:
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.person_id != person_id:
         raise NotFound("Page not found")
-    withdraw_consent(db.session, _actor(), consent.id, form.reason.data or "")
-    db.session.commit()
-    flash(f"{consent.organisation.name} can no longer see what you shared with them.")
-    return redirect(url_for("portal.my_consent"))
+    return finish(
+        withdraw_consent(db.session, actor(), consent.id, form.reason.data or ""),
+        done=url_for("portal.my_consent"),
+        message=lambda _: (
+            f"{consent.organisation.name} can no longer see what you shared with them."
+        ),
+    )
