@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from hubs.core import audit
 from hubs.core.errors import DomainError
 from hubs.core.types import today
-from hubs.core.web import show_error
+from hubs.core.web import Page, actor, handle_form, page
 from hubs.extensions import db
 from hubs.portal.views import bp, own_person_id
 from hubs.referrals import forms, queries, services
@@ -48,53 +47,61 @@ def what_happens_next(referral: Referral, clocks: ReferralClocks) -> str:
     )
 
 
-@bp.get("/referrals")
-def my_referrals() -> str:
-    person_id = own_person_id()
-    actor = current_user._get_current_object()
-    referrals = [
+def _own_referrals(person_id: int) -> list[Referral]:
+    return [
         r
-        for r in queries.referrals_of_person(db.session, actor, person_id)
+        for r in queries.referrals_of_person(db.session, actor(), person_id)
         if r.status != ReferralStatus.ENTERED_IN_ERROR
     ]
-    clocks = queries.clocks_for_many(db.session, referrals)
+
+
+def _audit_list(person_id: int) -> None:
     audit.record(
         "referral.list_own",
-        actor=actor,
+        actor=actor(),
         record_type="referral_list",
         record_id=person_id,
         person_id=person_id,
     )
+
+
+@bp.get("/referrals")
+def my_referrals() -> str:
+    person_id = own_person_id()
+    referrals = _own_referrals(person_id)
+    clocks = queries.clocks_for_many(db.session, referrals)
+    _audit_list(person_id)
     db.session.commit()
     explained = [(r, clocks[r.id], what_happens_next(r, clocks[r.id])) for r in referrals]
     return render_template("portal/referrals.html", explained=explained)
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
-def self_referral() -> Response | tuple[str, int] | str:
+def self_referral() -> Page:
     person_id = own_person_id()
     form = forms.SelfReferralForm()
+    outcome: Response | int = 200
     if request.method == "GET":
         form.submission_key.data = secrets.token_urlsafe(24)
     elif "add_need" in request.form:
         form.needs.append_entry()
-    elif form.validate():
-        try:
-            services.self_refer(
-                db.session,
-                current_user._get_current_object(),
-                person_id,
-                _self_referral_input(form),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Thank you. Your hub has your request and will contact you.")
-            return redirect(url_for("portal.my_referrals"))
-        return render_template("portal/self_referral.html", form=form), 422
-    return render_template("portal/self_referral.html", form=form)
+    elif isinstance(outcome := _submit(form, person_id), Response):
+        return outcome
+    return page("portal/self_referral.html", outcome, form=form)
+
+
+def _submit(form: forms.SelfReferralForm, person_id: int) -> Response | int:
+    """Self-refer and go on to the person's referrals; a refusal is shown with 422, an
+    invalid form with 200 (as this page always has)."""
+    if not form.validate():
+        return 200
+    return handle_form(
+        form,
+        lambda: services.self_refer(db.session, actor(), person_id, _self_referral_input(form)),
+        done=lambda _: url_for("portal.my_referrals"),
+        message="Thank you. Your hub has your request and will contact you.",
+        catch=(DomainError,),
+    )
 
 
 def _self_referral_input(form: forms.SelfReferralForm) -> services.ReferralInput:
