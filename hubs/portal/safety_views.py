@@ -3,31 +3,24 @@ history, proposing a change to a section, and a printable page and PDF to keep o
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from hubs.careplans.access import PlanAccess
-from hubs.core.errors import DomainError
-from hubs.core.web import show_error
+from hubs.core.web import Page, actor, handle_form, page
 from hubs.extensions import db
 from hubs.people.models import Person
 from hubs.portal.views import bp
 from hubs.safetyplans import services as safety
 from hubs.safetyplans.forms import ProposeForm
+from hubs.safetyplans.models import SafetyPlanProposal
 from hubs.safetyplans.pdf import pdf_response, printable
-
-
-def _actor() -> Any:
-    return current_user._get_current_object()
 
 
 def _own() -> tuple[Person, PlanAccess]:
     """The signed-in person's own record: there is no way to name anyone else's."""
-    person_id = safety.own_person_id(db.session, _actor())
-    return safety.get_safety_person(db.session, _actor(), person_id)
+    person_id = safety.own_person_id(db.session, actor())
+    return safety.get_safety_person(db.session, actor(), person_id)
 
 
 @bp.get("/safety-plan")
@@ -35,7 +28,7 @@ def safety_plan() -> str:
     person, _ = _own()
     plan = safety.current_agreed(db.session, person.id)
     proposals = safety.proposals_for(db.session, person.id)
-    safety.record_read(db.session, _actor(), person.id, plan)
+    safety.record_read(db.session, actor(), person.id, plan)
     db.session.commit()
     return render_template(
         "portal/safety_plan.html",
@@ -52,52 +45,54 @@ def safety_history() -> str:
     plans = safety.safety_versions(db.session, person.id, drafts=False)
     number = request.args.get("version", type=int)
     shown = safety.safety_version(db.session, person.id, number, drafts=False) if number else None
-    safety.record_read(db.session, _actor(), person.id, shown, "view_versions")
+    safety.record_read(db.session, actor(), person.id, shown, "view_versions")
     db.session.commit()
     return render_template(
         "portal/safety_history.html", plans=plans, shown=shown, labels=safety.TEXT_SECTIONS
     )
 
 
-def _render_propose(person: Person, form: ProposeForm, status: int = 200) -> Any:
-    plan = safety.current_agreed(db.session, person.id)
-    page = render_template(
-        "portal/safety_propose.html", plan=plan, form=form, labels=safety.TEXT_SECTIONS
+PROPOSED = (
+    "Thank you. Your care team will look at your suggestion and talk it through with you. "
+    "Your plan changes once you agree the new version together."
+)
+
+
+def _render_propose(person_id: int, form: ProposeForm, status: int) -> Page:
+    plan = safety.current_agreed(db.session, person_id)
+    return page(
+        "portal/safety_propose.html", status, plan=plan, form=form, labels=safety.TEXT_SECTIONS
     )
-    return (page, status) if status != 200 else page
+
+
+def _propose(form: ProposeForm) -> SafetyPlanProposal:
+    return safety.propose_change(
+        db.session, actor(), form.section.data or "", form.proposed_text.data or ""
+    )
 
 
 @bp.route("/safety-plan/propose", methods=["GET", "POST"])
-def propose_safety_change() -> Any:
-    person, _ = _own()
+def propose_safety_change() -> Page:
+    person_id = _own()[0].id
     form = ProposeForm()
     if not form.is_submitted():
         form.section.data = request.args.get("section", "")
-        return _render_propose(person, form)
-    if not form.validate():
-        return _render_propose(person, form, 422)
-    try:
-        safety.propose_change(
-            db.session, _actor(), form.section.data or "", form.proposed_text.data or ""
-        )
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        person, _ = _own()
-        return _render_propose(person, form, error.status_code)
-    db.session.commit()
-    flash(
-        "Thank you. Your care team will look at your suggestion and talk it through with you. "
-        "Your plan changes once you agree the new version together."
+    status = handle_form(
+        form,
+        lambda: _propose(form),
+        done=lambda _: url_for("portal.safety_plan"),
+        message=PROPOSED,
     )
-    return redirect(url_for("portal.safety_plan"))
+    if isinstance(status, Response):
+        return status
+    return _render_propose(person_id, form, status)
 
 
 @bp.get("/safety-plan/print")
 def safety_print() -> str:
     person, access = _own()
     plan = printable(person.id, access)
-    safety.record_read(db.session, _actor(), person.id, plan, "print")
+    safety.record_read(db.session, actor(), person.id, plan, "print")
     db.session.commit()
     back = url_for("portal.safety_plan")
     return render_template("safetyplans/print.html", person=person, plan=plan, back=back)
@@ -110,6 +105,6 @@ def safety_pdf() -> Response:
     if plan is None:
         flash("You do not have an agreed safety plan to download yet.")
         return redirect(url_for("portal.safety_plan"))
-    safety.record_read(db.session, _actor(), person.id, plan, "download")
+    safety.record_read(db.session, actor(), person.id, plan, "download")
     db.session.commit()
     return pdf_response(person, plan)
