@@ -19,6 +19,7 @@ from hubs.core import audit
 from hubs.core.errors import NotFound
 from hubs.core.pdf import html_to_pdf
 from hubs.core.stepup import requires_recent_second_factor
+from hubs.core.web import actor, commit
 from hubs.extensions import db
 from hubs.reporting import periods, presenters, queries
 from hubs.reporting.access import CITY_AREA, visible_areas
@@ -144,18 +145,29 @@ def board_pack_priority(priority: str) -> str:
 def board_pack_pdf() -> Response:
     """Every priority's page, one per sheet, as a PDF for the board papers."""
     quarter, _ = _quarter(db.session)
+    document = _pack_pdf(quarter)
+    _audit_export(quarter)
+    return _pdf_response(commit(document), quarter)
+
+
+def _pack_pdf(quarter: dt.date | None) -> bytes:
     pages = pack_pages(db.session, quarter) if quarter else []
     html = render_template(
         "reporting/board_pack_print.html", pages=pages, quarter=quarter, back=False, **_context()
     )
-    document = html_to_pdf(html)
+    return html_to_pdf(html)
+
+
+def _audit_export(quarter: dt.date | None) -> None:
     audit.record(
         "indicators.export",
-        actor=current_user._get_current_object(),
+        actor=actor(),
         record_type="board_pack",
         record_id=quarter.isoformat() if quarter else None,
     )
-    db.session.commit()
+
+
+def _pdf_response(document: bytes, quarter: dt.date | None) -> Response:
     response = current_app.response_class(document, mimetype="application/pdf")
     name = periods.code(quarter, QUARTER) if quarter else "empty"
     response.headers["Content-Disposition"] = f'attachment; filename="board-pack-{name}.pdf"'
