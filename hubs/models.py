@@ -1,7 +1,6 @@
 """Imports every model module so the metadata is complete (for Alembic and the test suite)."""
 
 from hubs.careplans.models import (
-    BreakGlassAccess,
     CarePlan,
     CarePlanAction,
     CarePlanComment,
@@ -22,7 +21,14 @@ from hubs.directory.models import (
 from hubs.notifications.models import OutboxMessage, StaffTask
 from hubs.outcomes.models import OutcomeMeasure
 from hubs.pathways.models import ChecklistTick, OnwardPlan, Transition, TransitionEvent
-from hubs.people.models import Consent, ConsentWithdrawal, Person, PersonContact, PortalAccount
+from hubs.people.models import (
+    BreakGlassAccess,
+    Consent,
+    ConsentWithdrawal,
+    Person,
+    PersonContact,
+    PortalAccount,
+)
 from hubs.portal.models import FeedbackResponse
 from hubs.referrals.models import (
     CareTeamMember,

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.careplans.models import BreakGlassAccess
 from hubs.core.access import AccessRole
 from hubs.core.errors import PermissionDenied
-from hubs.core.types import utcnow
-from hubs.people.access import hub_ids_of
+from hubs.people.access import has_break_glass, hub_ids_of
 from hubs.people.models import ConsentSection, Person
 from hubs.people.services import shared_sections
 from hubs.referrals.models import CareTeamMember, Episode
@@ -72,19 +70,6 @@ def require_editor(session: Session, actor: User, person_id: int) -> None:
         raise PermissionDenied("Only the person's care team can change their plans")
 
 
-def has_break_glass(session: Session, user: User, person_id: int) -> bool:
-    found = session.scalar(
-        sa.select(BreakGlassAccess.id)
-        .where(
-            BreakGlassAccess.user_id == user.id,
-            BreakGlassAccess.person_id == person_id,
-            BreakGlassAccess.expires_at > utcnow(),
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 def plan_access(session: Session, user: User, person: Person) -> PlanAccess:
     """What this user may see of this person's plans (the person is already visible)."""
     role = user.access_role
@@ -105,14 +90,3 @@ def plan_access(session: Session, user: User, person: Person) -> PlanAccess:
         outcomes=ConsentSection.OUTCOME_MEASURES in sections,
         drafts=role in CLINICAL,
     )
-
-
-def person_via_break_glass(user: User) -> sa.ColumnElement[bool] | None:
-    """People I hold live break-glass access to (a reason to see them, registered with
-    people.access by `hubs.careplans.wiring`)."""
-    if user.access_role not in CLINICAL:
-        return None
-    live = sa.select(BreakGlassAccess.person_id).where(
-        BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > utcnow()
-    )
-    return Person.id.in_(live)

@@ -9,7 +9,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -86,9 +85,3 @@ class CommentForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button-only form: its CSRF token is the point."""
-
-
-class BreakGlassForm(FlaskForm):
-    nhs_number = StringField("NHS number of the person", validators=[Length(max=12)])
-    reason = TextAreaField("Why you need emergency access", validators=[Length(max=2000)])
-    hours = IntegerField("For how many hours (1 to 8)", default=4, validators=[Optional()])

@@ -186,21 +186,3 @@ class CarePlanComment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User] = relationship()
-
-
-class BreakGlassAccess(Base):
-    """Emergency access to a person's record outside the usual reasons: time-limited, with
-    a reason, and the person's hub managers alerted to review it."""
-
-    __tablename__ = "break_glass_accesses"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
-    reason: Mapped[str] = mapped_column(sa.Text)
-    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[dt.datetime]
-    reviewed_at: Mapped[dt.datetime | None]
-    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-
-    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 
 from hubs.careplans import forms, queries, services
 from hubs.careplans.access import PlanAccess, plan_access
-from hubs.careplans.breakglass import break_glass
 from hubs.careplans.models import (
     ActionCategory,
     AgreementMethod,
@@ -25,6 +24,8 @@ from hubs.core.types import today
 from hubs.core.web import show_error
 from hubs.extensions import db
 from hubs.people.access import get_person_for
+from hubs.people.forms import BreakGlassForm
+from hubs.people.services import break_glass
 from hubs.referrals.models import Episode, NeedDomain
 
 bp = Blueprint("careplans", __name__)
@@ -309,7 +310,7 @@ def comment(plan_id: int) -> Response:
 @bp.route("/break-glass", methods=["GET", "POST"])
 @requires_recent_second_factor
 def emergency_access() -> Response | tuple[str, int] | str:
-    form = forms.BreakGlassForm()
+    form = BreakGlassForm()
     if form.is_submitted():
         try:
             person = break_glass(

@@ -17,13 +17,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.careplans.breakglass import break_glass
-from hubs.careplans.models import BreakGlassAccess
 from hubs.core.types import utcnow
 from hubs.directory.models import GpPractice, Lcp
 from hubs.notifications.models import OutboxMessage, StaffTask
-from hubs.people.models import ContactPreference, Person
-from hubs.people.services import set_contact_preference
+from hubs.people.models import BreakGlassAccess, ContactPreference, Person
+from hubs.people.services import break_glass, set_contact_preference
 from hubs.staff.models import User
 
 DEMO_BREAK_GLASS_REASON = "Demo: seen at the crisis café out of hours, no shared record yet"

@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from hubs.careplans.access import CLINICAL, is_clinically_involved
-from hubs.careplans.models import BreakGlassAccess
 from hubs.core.access import AccessRole
-from hubs.core.types import today, utcnow
+from hubs.core.types import today
 from hubs.outcomes.models import OutcomeMeasure
-from hubs.people.access import hub_ids_of, person_scope
+from hubs.people.access import hub_ids_of, live_break_glass, person_scope
 from hubs.people.models import Consent, ConsentSection, ConsentWithdrawal, Person, PortalAccount
 from hubs.referrals.models import CareTeamMember, Episode
 from hubs.staff.models import User
@@ -78,9 +77,7 @@ def outcome_scope(user: User) -> ColumnElement[bool]:
     involved = sa.select(Episode.person_id).where(
         sa.or_(Episode.hub_id.in_(hub_ids_of(user)), Episode.id.in_(team))
     )
-    glass = sa.select(BreakGlassAccess.person_id).where(
-        BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > utcnow()
-    )
+    glass = live_break_glass(user)
     return sa.and_(
         visible,
         sa.or_(OutcomeMeasure.person_id.in_(involved), OutcomeMeasure.person_id.in_(glass), shared),

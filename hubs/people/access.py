@@ -2,7 +2,8 @@
 
 Single reads and lists use the same `person_scope` condition, so a list can never show
 someone a single read would refuse. Later features (referrals, care teams) add their
-relationships here.
+relationships here. Break-glass is a reason of this feature's own: a clinician's live,
+time-limited emergency access to one person (DESIGN §3 rule 6).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound
-from hubs.core.types import today
+from hubs.core.types import today, utcnow
 from hubs.directory.models import GpPractice, Hub
-from hubs.people.models import Consent, ConsentWithdrawal, Person, PortalAccount
+from hubs.people.models import BreakGlassAccess, Consent, ConsentWithdrawal, Person, PortalAccount
 from hubs.staff.models import HubMembership, User
 
 HUB_ROLES = {AccessRole.CLINICIAN, AccessRole.HUB_ADMIN, AccessRole.MANAGER}
+# Who may use break-glass, and whom it lets in.
+BREAK_GLASS_ROLES = {AccessRole.CLINICIAN, AccessRole.MANAGER}
 
 
 def hub_ids_of(user: User) -> sa.Select[tuple[int]]:
@@ -98,3 +101,61 @@ def get_person_for(session: Session, user: User, person_id: int) -> Person:
     if person is None:
         raise NotFound("Page not found")
     return person
+
+
+# --- Break-glass ------------------------------------------------------------------------
+
+
+def live_break_glass(user: User) -> sa.Select[tuple[int]]:
+    """The people this user holds live break-glass access to."""
+    return sa.select(BreakGlassAccess.person_id).where(
+        BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > utcnow()
+    )
+
+
+def has_break_glass(session: Session, user: User, person_id: int) -> bool:
+    found = session.scalar(
+        sa.select(BreakGlassAccess.id)
+        .where(
+            BreakGlassAccess.user_id == user.id,
+            BreakGlassAccess.person_id == person_id,
+            BreakGlassAccess.expires_at > utcnow(),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def person_via_break_glass(user: User) -> ColumnElement[bool] | None:
+    """People I hold live break-glass access to (a reason to see them, registered by
+    `hubs.people.wiring` like the other features' reasons)."""
+    if user.access_role not in BREAK_GLASS_ROLES:
+        return None
+    return Person.id.in_(live_break_glass(user))
+
+
+# --- The hubs answering for a person ---------------------------------------------------
+
+
+PersonHubs = Callable[[int], "sa.Select[tuple[int]]"]
+_PERSON_HUBS: list[PersonHubs] = []
+
+
+def register_person_hubs(rule: PersonHubs) -> PersonHubs:
+    """Let a higher feature name more hubs answering for a person (the hubs of their
+    episodes of care) without this module importing it; registered in its
+    `wiring.init_app`, once however many apps are built."""
+    if rule not in _PERSON_HUBS:
+        _PERSON_HUBS.append(rule)
+    return rule
+
+
+def hubs_answering_for(person: Person) -> list[sa.Select[tuple[int]]]:
+    """The hubs whose managers answer for a person (they review emergency access to the
+    record): those of the person's GP practice's area, and those registered features name."""
+    registered = (
+        sa.select(Hub.id)
+        .join(GpPractice, GpPractice.lcp_id == Hub.lcp_id)
+        .where(GpPractice.id == person.gp_practice_id)
+    )
+    return [registered, *(rule(person.id) for rule in _PERSON_HUBS)]

@@ -1,4 +1,5 @@
-"""People who use services and what they have agreed to share."""
+"""People who use services, what they have agreed to share, and emergency (break-glass)
+access to their records."""
 
 from __future__ import annotations
 
@@ -210,3 +211,21 @@ class PortalAccount(Base):
 
     person: Mapped[Person] = relationship()
     user: Mapped[User] = relationship()
+
+
+class BreakGlassAccess(Base):
+    """Emergency access to a person's record outside the usual reasons: time-limited, with
+    a reason, and the person's hub managers alerted to review it."""
+
+    __tablename__ = "break_glass_accesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    reviewed_at: Mapped[dt.datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

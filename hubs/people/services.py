@@ -1,4 +1,5 @@
-"""The verbs of the people feature: register people, carers and consent, and audited reads."""
+"""The verbs of the people feature: register people, carers and consent, audited reads, and
+break-glass (emergency access to a record, reviewed by the person's hub managers)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,20 @@ from nhs_number import is_valid as nhs_number_is_valid
 from sqlalchemy.orm import Session, joinedload
 
 from hubs.core import audit
-from hubs.core.errors import NotFound, ValidationError
+from hubs.core.alerts import alert_staff
+from hubs.core.errors import NotFound, PermissionDenied, ValidationError
 from hubs.core.signals import hub_signals
 from hubs.core.types import today, utcnow
 from hubs.directory.models import GpPractice, Organisation
-from hubs.people.access import get_person_for, person_scope
+from hubs.people.access import (
+    BREAK_GLASS_ROLES,
+    get_person_for,
+    hubs_answering_for,
+    person_scope,
+)
 from hubs.people.models import (
     ETHNIC_CATEGORIES,
+    BreakGlassAccess,
     Consent,
     ConsentSection,
     ConsentWithdrawal,
@@ -28,7 +36,7 @@ from hubs.people.models import (
     PortalAccount,
     Sex,
 )
-from hubs.staff.models import AccountKind, User
+from hubs.staff.models import AccountKind, HubMembership, MembershipKind, User
 from hubs.staff.services import create_user
 
 #: A person's identifiable record was read. Sender: the actor; kwargs: person_id, what.
@@ -302,3 +310,75 @@ def _clean_mobile(value: str | None) -> str | None:
     if not (len(digits) == 11 and digits.startswith("07") and digits.isdigit()):
         raise ValidationError("Enter a UK mobile number, like 07700 900 982", field="mobile_phone")
     return digits
+
+
+# --- Break-glass (DESIGN §3 rule 6) -------------------------------------------------------
+
+# Emergency access needs a reason, lasts a few hours at most, is audited, and raises a task
+# for each manager of the person's hubs (on their "My tasks") so they can review it.
+MAX_BREAK_GLASS_HOURS = 8
+
+
+def _managers_for(session: Session, person: Person) -> list[User]:
+    hubs = hubs_answering_for(person)
+    return list(
+        session.scalars(
+            sa.select(User)
+            .join(HubMembership)
+            .where(
+                HubMembership.kind == MembershipKind.MANAGER,
+                sa.or_(*(HubMembership.hub_id.in_(ids) for ids in hubs)),
+            )
+            .distinct()
+        )
+    )
+
+
+def break_glass(
+    session: Session, actor: User, *, nhs_number: str, reason: str, hours: int | None
+) -> Person:
+    """Open a person's record and plans to a clinician for a few hours, with a reason."""
+    if actor.access_role not in BREAK_GLASS_ROLES:
+        raise PermissionDenied("Only clinicians can use emergency access")
+    why = reason.strip()
+    if len(why) < 10:
+        raise ValidationError("Explain why you need emergency access", field="reason")
+    span = hours or 4
+    if not 1 <= span <= MAX_BREAK_GLASS_HOURS:
+        raise ValidationError(f"Choose between 1 and {MAX_BREAK_GLASS_HOURS} hours", field="hours")
+    number = clean_nhs_number(nhs_number)
+    person = (
+        session.scalar(sa.select(Person).where(Person.nhs_number == number)) if number else None
+    )
+    if person is None:
+        raise ValidationError(
+            "No one with this NHS number is known to the hubs", field="nhs_number"
+        )
+    grant = BreakGlassAccess(
+        user_id=actor.id,
+        person_id=person.id,
+        reason=why,
+        expires_at=utcnow() + dt.timedelta(hours=span),
+    )
+    session.add(grant)
+    session.flush()
+    alert_staff(
+        [manager.id for manager in _managers_for(session, person)],
+        kind="break_glass_review",
+        title="Emergency access to review",
+        detail=f"{actor.display_name} used emergency access for {span} hours: {why}",
+        person_id=person.id,
+        link=f"/people/{person.id}",
+        dedupe_key=f"break-glass:{grant.id}",
+        session=session,
+        sender=grant,
+    )
+    audit.record(
+        "person.break_glass",
+        actor=actor,
+        record_type="break_glass",
+        record_id=grant.id,
+        person_id=person.id,
+    )
+    session.flush()
+    return person

@@ -97,6 +97,12 @@ def person_via_referrals(user: User) -> ColumnElement[bool] | None:
     return sa.or_(Person.id.in_(to_my_hub), Person.id.in_(team))
 
 
+def hubs_of_episodes(person_id: int) -> sa.Select[tuple[int]]:
+    """The hubs of a person's episodes of care: their managers answer for the person too
+    (they review emergency access). Registered with people.access by `hubs.referrals.wiring`."""
+    return sa.select(Episode.hub_id).where(Episode.person_id == person_id)
+
+
 # --- Working with a person: their support log and trackers ------------------------------
 
 

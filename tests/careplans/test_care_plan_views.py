@@ -11,14 +11,13 @@ import time_machine
 from hubs.careplans import services
 from hubs.careplans.models import (
     AgreementMethod,
-    BreakGlassAccess,
     CarePlan,
     PlanStatus,
 )
 from hubs.core.audit import AuditEvent
 from hubs.extensions import db
 from hubs.notifications.models import StaffTask
-from hubs.people.models import Consent, ConsentSection
+from hubs.people.models import BreakGlassAccess, Consent, ConsentSection
 from hubs.people.services import grant_consent
 from tests.conftest import csrf_token
 
@@ -284,7 +283,7 @@ def test_break_glass_opens_the_record_for_hours_with_a_reason_and_alerts_manager
 
 
 def test_manager_sees_the_break_glass_alert_in_my_tasks(login_as, world, episode):
-    from hubs.careplans.breakglass import break_glass
+    from hubs.people.services import break_glass
 
     break_glass(
         db.session,
