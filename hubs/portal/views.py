@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint
 from flask_login import current_user
 
 from hubs.core.errors import NotFound
+from hubs.core.web import Page, actor, page
 from hubs.extensions import db
 from hubs.people import services
 from hubs.people.models import PortalAccount
@@ -83,10 +84,8 @@ def access_words(action: str) -> str:
 
 
 @bp.get("/")
-def home() -> str:
-    actor = current_user._get_current_object()
-    person = services.view_person(db.session, actor, own_person_id())
+def home() -> Page:
+    person = services.view_person(db.session, actor(), own_person_id())
     history = services.access_history(db.session, person.id)
-    page = render_template("portal/home.html", person=person, history=history)
-    db.session.commit()  # after rendering: a commit would expire the history rows shown
-    return page
+    # `page` commits after rendering: a commit would expire the history rows shown.
+    return page("portal/home.html", person=person, history=history)
