@@ -1,4 +1,4 @@
-"""factory-boy factories. Everything they make is fictional; objects are flushed, not committed."""
+"""The foundational factories: places, organisations, services, staff and people."""
 
 from __future__ import annotations
 
