@@ -7,6 +7,7 @@ The database is whatever HUBS_TEST_DATABASE_URL names (PostgreSQL in the second 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,9 +25,11 @@ from hubs.directory.models import Hub, Organisation, OrganisationKind
 from hubs.extensions import db as _db
 from hubs.people.models import ConsentSection, Person
 from hubs.people.services import create_portal_account, grant_consent
+from hubs.referrals.models import Episode, NeedDomain, Severity
 from hubs.staff import services as staff_services
 from hubs.staff.models import MembershipKind, StaffRole, User
 from tests import factories
+from tests.builders import RECEIVED_DAYS_AGO
 
 # Seeds every random generator per test (names, NHS numbers): same data in any order.
 pytest_plugins = ["tests.helpers.determinism"]
@@ -176,8 +179,6 @@ def _staff(
 
 @pytest.fixture
 def world(db: object) -> World:
-    import datetime as dt
-
     hub_a, hub_b = factories.HubFactory(), factories.HubFactory()
     trust = factories.OrganisationFactory(kind=OrganisationKind.NHS_TRUST)
     vcse = factories.OrganisationFactory(kind=OrganisationKind.VCSE)
@@ -215,3 +216,17 @@ def world(db: object) -> World:
     users["other_person"] = other.user
     _db.session.flush()
     return World(hub_a, hub_b, trust, vcse, other_vcse, users, person_a, person_b, person_shared)
+
+
+@pytest.fixture
+def allocated(world: World) -> Episode:
+    """person_a, referred 20 days ago, accepted into hub_a today: the clinician leads, the
+    VCSE worker is in the care team (the support, tracker and caseload tests' person)."""
+    return factories.EpisodeFactory(
+        hub=world.hub_a,
+        person=world.person_a,
+        lead_worker=world.users["clinician"],
+        care_team=[world.users["vcse_worker"]],
+        received_on=dt.date.today() - dt.timedelta(days=RECEIVED_DAYS_AGO),
+        needs=[(NeedDomain.FRIENDSHIPS, Severity.HIGH, "Lonely")],
+    )

@@ -1,5 +1,5 @@
-"""Caseload fixtures: person_a accepted into hub_a with the connector in the care team, and
-referrals recorded through the real intake service."""
+"""Caseload fixtures: referrals recorded through the real intake service (the `allocated`
+episode comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,13 @@ import pytest
 from hubs.directory.models import ServiceKind
 from hubs.extensions import db
 from hubs.referrals import services
-from hubs.referrals.models import Episode, NeedDomain, Priority, Referral, ReferralSource, Severity
+from hubs.referrals.models import NeedDomain, Priority, Referral, ReferralSource, Severity
 from tests import factories
-from tests.builders import allocate_person_a, hub_team
-
-
-@pytest.fixture
-def allocated(world) -> Episode:  # type: ignore[no-untyped-def]
-    return allocate_person_a(world)
 
 
 @pytest.fixture
 def make_referral(world) -> Callable[..., Referral]:  # type: ignore[no-untyped-def]
-    hub_team(world.hub_a)
+    factories.hub_team(world.hub_a)
     factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_b)
 
     def _make(person=None, actor=None, received_on=None) -> Referral:  # type: ignore[no-untyped-def]

@@ -15,10 +15,9 @@ from hubs.core.types import today
 from hubs.extensions import db
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import NeedDomain, Severity
-from hubs.referrals.states import EpisodeStatus
 from hubs.support import services as support_services
 from tests import factories
-from tests.builders import accepted_episode, contact_input, practice_of
+from tests.builders import contact_input
 
 WEIGHTING = weighting_from(None)
 N, S = NeedDomain, Severity
@@ -29,18 +28,18 @@ def _caseload(worker, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def _person(hub):  # type: ignore[no-untyped-def]
-    return factories.PersonFactory(gp_practice=practice_of(hub))
+    return factories.PersonFactory(gp_practice=factories.practice_of(hub))
 
 
-def _episode(world, lead, *, needs=((N.FRIENDSHIPS, S.MODERATE),), team=(), days_ago=30, **kw):  # type: ignore[no-untyped-def]
-    hub = kw.pop("hub", world.hub_a)
-    return accepted_episode(
-        hub,
-        kw.pop("person", None) or _person(hub),
-        lead,
-        received_on=today() - dt.timedelta(days=days_ago),
-        needs=needs,
-        team=team,
+def _episode(world, lead, *, team=(), days_ago=30, hub=None, **kw):  # type: ignore[no-untyped-def]
+    """Accepted on the day it was received, `days_ago`."""
+    received = today() - dt.timedelta(days=days_ago)
+    return factories.EpisodeFactory(
+        hub=hub or world.hub_a,
+        lead_worker=lead,
+        care_team=team,
+        received_on=received,
+        opened_on=received,
         **kw,
     )
 
@@ -50,7 +49,7 @@ def test_a_workers_caseload_is_the_people_they_lead_or_share_a_care_team_for(wor
     led = _episode(world, nurse)
     shared = _episode(world, world.users["manager"], team=[nurse])
     _episode(world, connector)  # someone else's
-    _episode(world, nurse, status=EpisodeStatus.FINISHED)  # discharged
+    _episode(world, nurse, finished=True)  # discharged
     left = _episode(world, connector, team=[nurse])
     referral_services.leave_care_team(db.session, world.users["manager"], left, nurse.id)
     entries = _caseload(nurse).entries

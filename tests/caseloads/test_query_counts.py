@@ -14,17 +14,9 @@ import pytest
 
 from hubs.directory.models import ServiceKind
 from hubs.extensions import db
-from hubs.referrals.models import (
-    NeedDomain,
-    Priority,
-    Referral,
-    ReferralNeed,
-    ReferralSource,
-    Severity,
-)
-from hubs.support.models import Contact, ContactMode, Reached
+from hubs.referrals.models import NeedDomain, Severity
 from tests import factories
-from tests.builders import caseload, hub_team, practice_of
+from tests.builders import caseload
 from tests.helpers.db import counting_statements
 
 SMALL, LARGE = 5, 200
@@ -55,22 +47,12 @@ def same_count_for_5_and_200(
 
 def _waiting(world, count: int) -> None:  # type: ignore[no-untyped-def]
     """Open referrals to hub_a, for the waiting list."""
-    practice, team = practice_of(world.hub_a), hub_team(world.hub_a)
-    for _ in range(count):
-        person = factories.PersonFactory(gp_practice=practice)
-        db.session.add(
-            Referral(
-                person_id=person.id,
-                hub_id=world.hub_a.id,
-                service_id=team.id,
-                source=ReferralSource.GP,
-                referrer_name="Dr Example",
-                received_on=RECEIVED,
-                priority=Priority.ROUTINE,
-                needs=[ReferralNeed(domain=NeedDomain.ACCOMMODATION, severity=Severity.LOW)],
-            )
-        )
-    db.session.flush()
+    factories.ReferralFactory.create_batch(
+        count,
+        hub=world.hub_a,
+        received_on=RECEIVED,
+        needs=[(NeedDomain.ACCOMMODATION, Severity.LOW)],
+    )
 
 
 @pytest.fixture
@@ -128,17 +110,12 @@ def test_support_log_page_issues_the_same_statements_for_5_and_200_contacts(logi
 
     def grow(count: int) -> None:
         for n in range(count):
-            db.session.add(
-                Contact(
-                    person_id=person.id,
-                    worker_id=connector.id,
-                    contact_on=RECEIVED + dt.timedelta(days=n % 50),
-                    duration_minutes=20,
-                    mode=ContactMode.PHONE,
-                    reached=Reached.YES,
-                )
+            factories.ContactFactory(
+                person=person,
+                worker=connector,
+                contact_on=RECEIVED + dt.timedelta(days=n % 50),
+                duration_minutes=20,
             )
-        db.session.flush()
 
     small, large = same_count_for_5_and_200(
         login_as(connector), lambda: f"/support/people/{person.id}", grow

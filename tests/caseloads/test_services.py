@@ -15,22 +15,19 @@ from hubs.extensions import db
 from hubs.referrals.models import CareTeamMember, Episode, LeadWorkerChange
 from hubs.staff.models import MembershipKind, StaffRole
 from tests import factories
-from tests.builders import accepted_episode, practice_of
 
 RECEIVED = dt.date.today() - dt.timedelta(days=30)
 
 
 def _episodes(world, lead, count, team=()):  # type: ignore[no-untyped-def]
-    return [
-        accepted_episode(
-            world.hub_a,
-            factories.PersonFactory(gp_practice=practice_of(world.hub_a)),
-            lead,
-            received_on=RECEIVED,
-            team=team,
-        )
-        for _ in range(count)
-    ]
+    return factories.EpisodeFactory.create_batch(
+        count,
+        hub=world.hub_a,
+        lead_worker=lead,
+        care_team=team,
+        received_on=RECEIVED,
+        opened_on=RECEIVED,
+    )
 
 
 def _move(world, episodes, *, from_user=None, to_user=None, actor=None, reason="Rebalancing"):  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from markupsafe import escape
 from hubs.extensions import db
 from hubs.referrals.models import Episode, NeedDomain, Severity
 from tests import factories
-from tests.builders import accepted_episode, practice_of
 from tests.conftest import csrf_token
 from tests.helpers.web import mentions_path
 
@@ -19,15 +18,13 @@ RECEIVED = dt.date.today() - dt.timedelta(days=30)
 
 
 def _episode(world, lead, hub=None, team=(), severity=Severity.MODERATE):  # type: ignore[no-untyped-def]
-    hub = hub or world.hub_a
-    person = factories.PersonFactory(gp_practice=practice_of(hub))
-    return accepted_episode(
-        hub,
-        person,
-        lead,
+    return factories.EpisodeFactory(
+        hub=hub or world.hub_a,
+        lead_worker=lead,
+        care_team=team,
         received_on=RECEIVED,
+        opened_on=RECEIVED,
         needs=[(NeedDomain.MENTAL_HEALTH, severity)],
-        team=team,
     )
 
 

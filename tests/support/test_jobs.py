@@ -6,10 +6,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from hubs.directory.models import ServiceKind
 from hubs.extensions import db
 from hubs.notifications.models import StaffTask
-from hubs.support import services
 from hubs.support.jobs import signposting_follow_ups
 from hubs.support.models import SignpostingOutcome
 from tests import factories
@@ -19,18 +17,13 @@ TODAY = NOW.date()
 
 
 def _signposting(world, follow_up_in_days: int = 0):
-    offer = factories.ServiceFactory(kind=ServiceKind.COMMUNITY_OFFER, name="Walking group")
-    record = services.signpost(
-        db.session,
-        world.users["clinician"],
-        world.person_a.id,
-        service_id=offer.id,
+    return factories.SignpostingFactory(
+        person=world.person_a,
+        service__name="Walking group",
+        worker=world.users["clinician"],
         signposted_on=TODAY - dt.timedelta(days=14),
-        follow_up_on=TODAY - dt.timedelta(days=14),
+        follow_up_on=TODAY + dt.timedelta(days=follow_up_in_days),
     )
-    record.follow_up_on = TODAY + dt.timedelta(days=follow_up_in_days)
-    db.session.flush()
-    return record
 
 
 def _tasks() -> list[StaffTask]:
