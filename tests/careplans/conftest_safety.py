@@ -12,8 +12,7 @@ from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
 from hubs.people.models import Consent, ConsentSection, Person
 from hubs.people.services import grant_consent
-from hubs.referrals import services as referral_services
-from hubs.referrals.models import Episode, NeedDomain, Priority, ReferralSource, Severity
+from hubs.referrals.models import Episode, NeedDomain, Severity
 from hubs.safetyplans import services as safety
 from hubs.safetyplans.models import SafetyPlan, SafetyPlanProposal
 from hubs.staff.models import User
@@ -26,27 +25,17 @@ REASONS = "My dog Biscuit and my niece"
 
 
 def make_episode(world: World, person: Person | None = None, lead: User | None = None) -> Episode:
-    """An episode through the real services (received, triaged, accepted with the clinician
-    as lead), so the lead is clinically involved with the person."""
+    """An accepted episode (referred a week ago) in the person's own hub, with `lead` (the
+    clinician) leading: the lead is clinically involved with the person."""
     person = person or world.person_a
-    lead = lead or world.users["clinician"]
     hub = world.hub_a if person.gp_practice.lcp_id == world.hub_a.lcp_id else world.hub_b
-    factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=hub, name=f"{hub.name} team")
-    referral = referral_services.receive_referral(
-        db.session,
-        lead,
-        person,
-        referral_services.ReferralInput(
-            source=ReferralSource.GP,
-            referrer_name="Dr Example",
-            received_on=dt.date.today() - dt.timedelta(days=7),
-            priority=Priority.ROUTINE,
-            needs=[referral_services.NeedInput(NeedDomain.PERSONAL_SAFETY, Severity.HIGH)],
-            confirm_duplicate=True,
-        ),
+    episode = factories.EpisodeFactory(
+        hub=hub,
+        person=person,
+        lead_worker=lead or world.users["clinician"],
+        received_on=dt.date.today() - dt.timedelta(days=7),
+        needs=[(NeedDomain.PERSONAL_SAFETY, Severity.HIGH)],
     )
-    referral_services.triage(db.session, lead, referral, rationale="MDT", priority=Priority.ROUTINE)
-    episode = referral_services.accept(db.session, lead, referral, lead_worker_id=lead.id)
     db.session.commit()
     return episode
 

@@ -10,7 +10,6 @@ import time_machine
 
 from hubs.careplans import services
 from hubs.careplans.models import (
-    AgreementMethod,
     CarePlan,
     PlanStatus,
 )
@@ -19,30 +18,20 @@ from hubs.extensions import db
 from hubs.notifications.models import StaffTask
 from hubs.people.models import BreakGlassAccess, Consent, ConsentSection
 from hubs.people.services import grant_consent
+from tests import factories
 from tests.conftest import csrf_token
 
 STAFF_NOTE = "Staffonlycanary: discuss safeguarding at MDT"
 
 
 def _agreed(world, episode, **extra) -> CarePlan:
-    nurse = world.users["clinician"]
-    draft = services.open_draft(db.session, nurse, episode)
     values = {
         "what_matters": "Keeping my flat",
         "staff_notes": STAFF_NOTE,
-        "goals": [services.GoalInput("Pay off the rent arrears")],
+        "goals": ["Pay off the rent arrears"],
     }
     values.update(extra)
-    services.save_draft(
-        db.session,
-        nurse,
-        draft,
-        revision=draft.revision,
-        content=services.CarePlanContent(**values),
-    )
-    plan = services.agree(
-        db.session, nurse, draft, revision=draft.revision, method=AgreementMethod.IN_PERSON
-    )
+    plan = factories.CarePlanFactory(episode=episode, agreed=True, **values)
     db.session.commit()
     return plan
 
@@ -299,9 +288,7 @@ def test_manager_sees_the_break_glass_alert_in_my_tasks(login_as, world, episode
 
 
 def test_assessment_and_action_start_are_recorded_from_the_pages(login_as, world, episode):
-    plan = _agreed(
-        world, episode, actions=[services.ActionInput(services.ActionCategory.SOCIAL, "Advice")]
-    )
+    plan = _agreed(world, episode, actions=[(services.ActionCategory.SOCIAL, "Advice")])
     browser = login_as(world.users["clinician"])
     token = csrf_token(browser, f"/episodes/{episode.id}/care-plan")
     assert (
@@ -323,7 +310,7 @@ def test_assessment_and_action_start_are_recorded_from_the_pages(login_as, world
 
 
 def test_compare_shows_the_changed_sections(login_as, world, episode):
-    first = _agreed(world, episode)
+    first = _agreed(world, episode, superseded=True)
     second = _agreed(world, episode, what_matters="Keeping my flat and my job")
     html = (
         login_as(world.users["clinician"])

@@ -13,38 +13,30 @@ from hubs.notifications.models import StaffTask
 from hubs.referrals.states import EpisodeStatus
 from hubs.safetyplans.jobs import safety_plan_reviews_due
 from hubs.safetyplans.models import SafetyPlan
+from tests import factories
 
 NOW = dt.datetime.combine(dt.date.today(), dt.time(6), tzinfo=dt.UTC)
 TODAY = NOW.date()
 
 
 def _care_plan(episode, *, due_in_days: int, status: PlanStatus = PlanStatus.AGREED) -> CarePlan:
-    plan = CarePlan(
-        episode_id=episode.id,
-        person_id=episode.person_id,
-        version=1,
+    return factories.CarePlanFactory(
+        episode=episode,
+        agreed=True,
         status=status,
         agreed_at=NOW - dt.timedelta(days=300),
-        agreement_method=AgreementMethod.IN_PERSON,
         review_due_on=TODAY + dt.timedelta(days=due_in_days),
     )
-    db.session.add(plan)
-    db.session.flush()
-    return plan
 
 
 def _safety_plan(person, *, due_in_days: int) -> SafetyPlan:
-    plan = SafetyPlan(
-        person_id=person.id,
-        version=1,
-        status=PlanStatus.AGREED,
+    return factories.SafetyPlanFactory(
+        person=person,
+        agreed=True,
         agreed_at=NOW - dt.timedelta(days=80),
         agreement_method=AgreementMethod.PHONE,
         review_due_on=TODAY + dt.timedelta(days=due_in_days),
     )
-    db.session.add(plan)
-    db.session.flush()
-    return plan
 
 
 def _tasks() -> list[tuple[str, int, str]]:

@@ -9,14 +9,12 @@ import datetime as dt
 import sqlalchemy as sa
 
 from hubs.careplans.models import CarePlan
-from hubs.directory.models import ServiceKind
 from hubs.extensions import db
 from hubs.outcomes import scoring
 from hubs.outcomes import services as outcomes
 from hubs.outcomes.models import MeasureKind, OutcomeMeasure
 from hubs.people.models import Person
-from hubs.referrals import services as referral_services
-from hubs.referrals.models import Episode, NeedDomain, Priority, ReferralSource, Severity
+from hubs.referrals.models import Episode, NeedDomain, Severity
 from hubs.staff.models import User
 from tests import factories
 from tests.conftest import World, csrf_token
@@ -29,26 +27,17 @@ REQOL_KEYS = (*scoring.REQOL_KEYS, scoring.REQOL_PHYSICAL_KEY)
 def make_episode(
     world: World, person: Person | None = None, lead: User | None = None, days_ago: int = 20
 ) -> Episode:
-    """An episode through the real services: received, triaged and accepted by the lead."""
+    """An episode accepted today for a referral `days_ago`, in the person's own hub, with
+    `lead` (the clinician) leading and in the care team."""
     person = person or world.person_a
-    lead = lead or world.users["clinician"]
     hub = world.hub_a if person.gp_practice.lcp_id == world.hub_a.lcp_id else world.hub_b
-    factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=hub)
-    referral = referral_services.receive_referral(
-        db.session,
-        lead,
-        person,
-        referral_services.ReferralInput(
-            source=ReferralSource.GP,
-            referrer_name="Dr Example",
-            received_on=dt.date.today() - dt.timedelta(days=days_ago),
-            priority=Priority.ROUTINE,
-            needs=[referral_services.NeedInput(NeedDomain.FRIENDSHIPS, Severity.MODERATE)],
-            confirm_duplicate=True,
-        ),
+    episode = factories.EpisodeFactory(
+        hub=hub,
+        person=person,
+        lead_worker=lead or world.users["clinician"],
+        received_on=dt.date.today() - dt.timedelta(days=days_ago),
+        needs=[(NeedDomain.FRIENDSHIPS, Severity.MODERATE)],
     )
-    referral_services.triage(db.session, lead, referral, rationale="MDT", priority=Priority.ROUTINE)
-    episode = referral_services.accept(db.session, lead, referral, lead_worker_id=lead.id)
     db.session.commit()
     return episode
 
@@ -90,17 +79,13 @@ def _episode(world: World):  # type: ignore[no-untyped-def]
 
 
 def measure_id(world: World, role: str) -> int:
-    """A DIALOG with "more help" answers in the matrix episode, recorded once per test."""
+    """A DIALOG with "more help" answers in the matrix episode, made once per test."""
     cached = getattr(world, "_outcome_measure_id", None)
     if cached is None:
-        measure = outcomes.record_measure(
-            db.session,
-            world.users["clinician"],
-            _episode(world),
-            MeasureKind.DIALOG,
-            dt.date.today(),
-            dict.fromkeys(DIALOG_KEYS, 3),
-            ["accommodation", "friendships"],
+        measure = factories.OutcomeMeasureFactory(
+            episode=_episode(world),
+            answers=dict.fromkeys(DIALOG_KEYS, 3),
+            more_help=["accommodation", "friendships"],
         )
         db.session.commit()
         cached = world._outcome_measure_id = measure.id  # type: ignore[attr-defined]
