@@ -14,7 +14,6 @@ import datetime as dt
 
 from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
-from hubs.pathways import services
 from hubs.pathways.models import Transition, TransitionKind
 from tests import factories
 from tests.conftest import World
@@ -34,29 +33,14 @@ def transition(world: World) -> Transition:
         return cached  # type: ignore[no-any-return]
     from tests.security.test_access_matrix import referral_fixtures
 
-    episode = referral_fixtures(world).episode
-    nurse = world.users["clinician"]
-    soon = dt.date.today() + dt.timedelta(days=30)
-    found = services.start_transition(
-        db.session,
-        nurse,
-        episode,
-        services.StartInput(
-            kind=TransitionKind.HUB_STEP_DOWN,
-            receiving_service_id=offer(world).id,
-            planned_on=soon,
-        ),
-    )
-    services.plan(
-        db.session,
-        nurse,
-        found,
-        services.PlanInput(
-            planned_on=soon,
-            joint_meeting_on=dt.date.today() + dt.timedelta(days=7),
-            sending_worker_id=nurse.id,
-            receiving_worker_name="Sam, walk leader",
-        ),
+    found = factories.TransitionFactory(
+        sending_episode=referral_fixtures(world).episode,
+        receiving_service=offer(world),
+        planned_on=dt.date.today() + dt.timedelta(days=30),
+        planning=True,
+        sending_worker=world.users["clinician"],
+        joint_meeting_on=dt.date.today() + dt.timedelta(days=7),
+        receiving_worker_name="Sam, walk leader",
     )
     db.session.commit()
     world._pathway_transition = found  # type: ignore[attr-defined]

@@ -26,19 +26,16 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from werkzeug.test import TestResponse
 
-from hubs.careplans import services as care_plan_services
-from hubs.careplans.models import ActionCategory, AgreementMethod, CarePlan
+from hubs.careplans.models import ActionCategory, CarePlan
 from hubs.core.access import ALL_ROLES, ANONYMOUS, MATRIX_PATH, RouteRule, load_matrix
 from hubs.core.audit import AuditEvent
 from hubs.directory.models import Service, ServiceKind
 from hubs.extensions import db
 from hubs.people.models import Consent, ConsentSection, Person
 from hubs.people.services import grant_consent, withdraw_consent
-from hubs.referrals import services as referral_services
-from hubs.referrals.models import Episode, NeedDomain, Priority, Referral, ReferralSource, Severity
+from hubs.referrals.models import Episode, NeedDomain, Referral, Severity
 from hubs.staff.models import User
-from hubs.support import services as support_services
-from hubs.support.models import ContactMode, Reached, Signposting
+from hubs.support.models import Signposting
 from hubs.trackers import services as tracker_services
 from hubs.trackers.models import IpsReferral
 from tests import factories
@@ -76,39 +73,23 @@ class ReferralFixtures:
 
 
 def referral_fixtures(world: World) -> ReferralFixtures:
-    """Referrals for person_a in hub_a, made once per test through the real services: one
-    open, one accepted with the VCSE worker in the care team (their reason to see it)."""
+    """Referrals for person_a in hub_a, received today, made once per test: one open, one
+    accepted with the VCSE worker in the care team (their reason to see it)."""
     cached = getattr(world, "_referral_fixtures", None)
     if cached is not None:
         return cached
-    nurse = world.users["clinician"]
-    factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_a)
-    accepted = referral_services.receive_referral(
-        db.session, nurse, world.person_a, _referral_input()
+    mine = {"hub": world.hub_a, "person": world.person_a, "received_on": dt.date.today()}
+    needs = [(NeedDomain.FRIENDSHIPS, Severity.LOW, "Lonely")]
+    episode = factories.EpisodeFactory(
+        **mine,
+        lead_worker=world.users["clinician"],
+        care_team=[world.users["vcse_worker"]],
+        needs=needs,
     )
-    referral_services.triage(
-        db.session, nurse, accepted, rationale="MDT", priority=Priority.ROUTINE
-    )
-    episode = referral_services.accept(db.session, nurse, accepted, lead_worker_id=nurse.id)
-    referral_services.add_to_care_team(db.session, episode, world.users["vcse_worker"])
-    open_referral = referral_services.receive_referral(
-        db.session, nurse, world.person_a, _referral_input(confirm_duplicate=True)
-    )
+    open_referral = factories.ReferralFactory(**mine, needs=needs)
     db.session.commit()
-    world._referral_fixtures = ReferralFixtures(open_referral, accepted, episode)  # type: ignore[attr-defined]
+    world._referral_fixtures = ReferralFixtures(open_referral, episode.referral, episode)  # type: ignore[attr-defined]
     return world._referral_fixtures  # type: ignore[attr-defined]
-
-
-def _referral_input(**overrides: object) -> referral_services.ReferralInput:
-    values: dict[str, object] = {
-        "source": ReferralSource.GP,
-        "referrer_name": "Dr Example",
-        "received_on": dt.date.today(),
-        "priority": Priority.ROUTINE,
-        "needs": [referral_services.NeedInput(NeedDomain.FRIENDSHIPS, Severity.LOW, "Lonely")],
-    }
-    values.update(overrides)
-    return referral_services.ReferralInput(**values)  # type: ignore[arg-type]
 
 
 def _referral_id(world: World, role: str) -> int:
@@ -130,35 +111,26 @@ class SupportFixtures:
 
 
 def support_fixtures(world: World) -> SupportFixtures:
-    """A community offer, and support records for person_a made through the real services:
-    a contact logged by each role that may log one (only its author adds details), a
-    signposting and an IPS referral."""
+    """A community offer, and support records for person_a: a contact logged today by each
+    role that may log one (only its author adds details), a signposting, and an IPS referral
+    made through the real service."""
     cached = getattr(world, "_support_fixtures", None)
     if cached is not None:
         return cached
     referral_fixtures(world)
     offer = factories.ServiceFactory(kind=ServiceKind.COMMUNITY_OFFER)
-    contacts = {}
-    for role in SUPPORT_ROLES:
-        contact = support_services.log_contact(
-            db.session,
-            world.users[role],
-            world.person_a.id,
-            support_services.ContactInput(dt.date.today(), 30, ContactMode.PHONE, Reached.YES),
-        )
-        contacts[role] = contact.id
+    today = dt.date.today()
+    contacts = {
+        role: factories.ContactFactory(
+            person=world.person_a, worker=world.users[role], contact_on=today
+        ).id
+        for role in SUPPORT_ROLES
+    }
     nurse = world.users["clinician"]
-    signposting = support_services.signpost(
-        db.session,
-        nurse,
-        world.person_a.id,
-        service_id=offer.id,
-        signposted_on=dt.date.today(),
-        follow_up_on=dt.date.today() + dt.timedelta(days=14),
+    signposting = factories.SignpostingFactory(
+        person=world.person_a, service=offer, worker=nurse, signposted_on=today
     )
-    ips = tracker_services.refer_to_ips(
-        db.session, nurse, world.person_a.id, referred_on=dt.date.today()
-    )
+    ips = tracker_services.refer_to_ips(db.session, nurse, world.person_a.id, referred_on=today)
     db.session.commit()
     world._support_fixtures = SupportFixtures(offer, contacts, signposting, ips)  # type: ignore[attr-defined]
     return world._support_fixtures  # type: ignore[attr-defined]
@@ -278,22 +250,9 @@ def plan_fixtures(world: World) -> PlanFixtures:
     if cached is not None:
         return cached
     episode = referral_fixtures(world).episode
-    nurse = world.users["clinician"]
-    draft = care_plan_services.open_draft(db.session, nurse, episode)
-    care_plan_services.save_draft(
-        db.session,
-        nurse,
-        draft,
-        revision=draft.revision,
-        content=care_plan_services.CarePlanContent(
-            what_matters="Home",
-            actions=[care_plan_services.ActionInput(ActionCategory.SOCIAL, "Housing advice")],
-        ),
-    )
-    agreed = care_plan_services.agree(
-        db.session, nurse, draft, revision=draft.revision, method=AgreementMethod.IN_PERSON
-    )
-    new_draft = care_plan_services.open_draft(db.session, nurse, episode)
+    content = {"what_matters": "Home", "actions": [(ActionCategory.SOCIAL, "Housing advice")]}
+    agreed = factories.CarePlanFactory(episode=episode, agreed=True, **content)
+    new_draft = factories.CarePlanFactory(episode=episode, **content)
     consent = grant_consent(
         db.session,
         None,
