@@ -1,5 +1,6 @@
-"""Pathways fixtures: Aspire, CAMHS and hub episodes made through the real services, and a
-helper that moves a transition along its states the way staff would.
+"""Pathways fixtures: Aspire, CAMHS and hub episodes (written directly; `make_episode` goes
+through the real services), and a helper that moves a transition along its states the way
+staff would.
 
 The sending side is hub A (the clinician and the manager); the receiving side is hub B
 (the other hub's clinician and a second manager), so "either side" and "both managers"
@@ -9,7 +10,7 @@ are distinguishable.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,8 @@ def make_episode(
     *,
     received_on: dt.date | None = None,
 ) -> Episode:
-    """An episode in `hub` with `service`, accepted by `lead` (a clinician of that hub)."""
+    """An episode in `hub` with `service`, accepted by `lead` (a clinician of that hub)
+    through the real services: its referral's history, audit and signals (the fast track)."""
     data = referral_services.ReferralInput(
         source=ReferralSource.GP,
         referrer_name="Dr Example",
@@ -96,24 +98,49 @@ def make_episode(
     return episode
 
 
+def accepted_episode(
+    person: Person,
+    service: Service | None,
+    hub: Hub,
+    lead: User,
+    *,
+    team: Sequence[User] = (),
+    received_on: dt.date | None = None,
+) -> Episode:
+    """`make_episode`'s episode written directly (no history, audit or signals, so no fast
+    track either), `team` in its care team: for tests that need the episode, not what
+    accepting it does."""
+    return factories.EpisodeFactory(
+        hub=hub,
+        person=person,
+        lead_worker=lead,
+        care_team=team,
+        received_on=received_on or today() - dt.timedelta(days=5),
+        needs=[(NeedDomain.MENTAL_HEALTH, Severity.HIGH, "Voices")],
+        referral__service=service or factories.hub_team(hub),
+        referral__what_matters="Finishing college",
+    )
+
+
 @pytest.fixture
 def aspire_episode(pw: Pathways) -> Episode:
     """Person A with Aspire, held by hub A with the clinician as lead worker."""
-    return make_episode(pw.world.person_a, pw.aspire, pw.world.hub_a, pw.users["clinician"])
+    return accepted_episode(pw.world.person_a, pw.aspire, pw.world.hub_a, pw.users["clinician"])
 
 
 @pytest.fixture
 def camhs_episode(pw: Pathways) -> Episode:
     """A young person (registered in hub B's area) with CAMHS, held by hub A."""
-    return make_episode(pw.young_person, pw.camhs, pw.world.hub_a, pw.users["clinician"])
+    return accepted_episode(pw.young_person, pw.camhs, pw.world.hub_a, pw.users["clinician"])
 
 
 @pytest.fixture
 def hub_episode(pw: Pathways) -> Episode:
     """Person A with hub A's own team, the clinician as lead and the VCSE worker in the team."""
-    episode = make_episode(pw.world.person_a, None, pw.world.hub_a, pw.users["clinician"])
-    referral_services.add_to_care_team(db.session, episode, pw.users["vcse_worker"])
-    return episode
+    users = pw.users
+    return accepted_episode(
+        pw.world.person_a, None, pw.world.hub_a, users["clinician"], team=[users["vcse_worker"]]
+    )
 
 
 def start(pw: Pathways, episode: Episode, kind: TransitionKind, **values: Any) -> Transition:

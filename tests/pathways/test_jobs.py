@@ -18,7 +18,7 @@ from hubs.pathways.states import TransitionState
 from hubs.referrals import services as referral_services
 from hubs.referrals.states import EpisodeStatus
 from tests import factories
-from tests.pathways.conftest import advance, make_episode, start
+from tests.pathways.conftest import accepted_episode, advance, start
 
 NOON = dt.time(12, tzinfo=dt.UTC)
 
@@ -56,7 +56,7 @@ def test_camhs_job_identifies_a_transition_for_a_young_person_reaching_17_and_a_
     young = factories.PersonFactory(gp_practice=pw.world.person_b.gp_practice, date_of_birth=born)
     birthday = rules.camhs_planning_from(born)  # 10 September 2026
     with time_machine.travel(at(birthday - dt.timedelta(days=60)), tick=False):
-        episode = make_episode(young, pw.camhs, pw.world.hub_a, pw.users["clinician"])
+        episode = accepted_episode(young, pw.camhs, pw.world.hub_a, pw.users["clinician"])
     db.session.commit()
     alerts = listen("staff-alert")
     commits.clear()
@@ -84,9 +84,11 @@ def test_camhs_job_leaves_young_people_with_a_transition_or_a_finished_episode_a
     born = today() - dt.timedelta(days=int(17.8 * 365.25))
     planned = factories.PersonFactory(gp_practice=pw.world.person_b.gp_practice, date_of_birth=born)
     ended = factories.PersonFactory(gp_practice=pw.world.person_b.gp_practice, date_of_birth=born)
-    with_plan = make_episode(planned, pw.camhs, pw.world.hub_a, pw.users["clinician"])
-    start(pw, with_plan, TransitionKind.CAMHS_TO_ADULT)
-    finished = make_episode(ended, pw.camhs, pw.world.hub_a, pw.users["clinician"])
+    with_plan = accepted_episode(planned, pw.camhs, pw.world.hub_a, pw.users["clinician"])
+    factories.TransitionFactory(
+        sending_episode=with_plan, kind=TransitionKind.CAMHS_TO_ADULT, receiving_hub=pw.world.hub_b
+    )
+    finished = accepted_episode(ended, pw.camhs, pw.world.hub_a, pw.users["clinician"])
     finished.status, finished.finished_on = EpisodeStatus.FINISHED, today()
 
     assert jobs.identify_camhs_transitions(at(today())) == 0
@@ -98,7 +100,7 @@ def test_camhs_job_leaves_young_people_with_a_transition_or_a_finished_episode_a
 def test_aspire_job_identifies_the_step_down_30_months_into_the_episode_once(pw, listen, commits):
     began = dt.date(2024, 1, 15)
     with time_machine.travel(at(began), tick=False):
-        episode = make_episode(
+        episode = accepted_episode(
             pw.world.person_a,
             pw.aspire,
             pw.world.hub_a,
@@ -126,7 +128,9 @@ def test_aspire_job_identifies_the_step_down_30_months_into_the_episode_once(pw,
 
 def test_aspire_job_counts_from_the_first_contact_when_it_is_recorded(pw):
     with time_machine.travel(at(dt.date(2024, 1, 15)), tick=False):
-        episode = make_episode(pw.world.person_a, pw.aspire, pw.world.hub_a, pw.users["clinician"])
+        episode = accepted_episode(
+            pw.world.person_a, pw.aspire, pw.world.hub_a, pw.users["clinician"]
+        )
         referral_services.start_episode(
             db.session, pw.users["clinician"], episode, dt.date(2024, 3, 1)
         )
@@ -142,8 +146,11 @@ def test_aspire_job_counts_from_the_first_contact_when_it_is_recorded(pw):
 def test_stalled_job_escalates_a_transition_past_its_date_to_both_managers_once(
     pw, aspire_episode, listen, commits
 ):
-    transition = advance(
-        pw, start(pw, aspire_episode, TransitionKind.ASPIRE_TO_HUB), TransitionState.PLANNING
+    transition = factories.TransitionFactory(
+        sending_episode=aspire_episode,
+        kind=TransitionKind.ASPIRE_TO_HUB,
+        receiving_hub=pw.world.hub_b,
+        planning=True,
     )
     db.session.commit()
     alerts = listen("staff-alert")
@@ -166,11 +173,18 @@ def test_stalled_job_escalates_a_transition_past_its_date_to_both_managers_once(
 def test_stalled_job_leaves_accepted_and_already_escalated_transitions_alone(
     pw, aspire_episode, camhs_episode
 ):
-    accepted = advance(
-        pw, start(pw, aspire_episode, TransitionKind.ASPIRE_TO_HUB), TransitionState.ACCEPTED
+    accepted = factories.TransitionFactory(
+        sending_episode=aspire_episode,
+        kind=TransitionKind.ASPIRE_TO_HUB,
+        receiving_hub=pw.world.hub_b,
+        accepted=True,
+        receiving_episode__lead_worker=pw.users["other_hub_clinician"],
     )
-    escalated = advance(
-        pw, start(pw, camhs_episode, TransitionKind.CAMHS_TO_ADULT), TransitionState.ESCALATED
+    escalated = factories.TransitionFactory(
+        sending_episode=camhs_episode,
+        kind=TransitionKind.CAMHS_TO_ADULT,
+        receiving_hub=pw.world.hub_b,
+        escalated=True,
     )
     later = max(accepted.planned_on, escalated.planned_on) + dt.timedelta(days=10)
 

@@ -32,7 +32,7 @@ from hubs.referrals.models import Episode
 from hubs.referrals.states import EpisodeStatus
 from hubs.staff.models import MembershipKind, StaffRole, User
 from tests import factories
-from tests.pathways.conftest import Pathways, agree_safety_plan, make_episode
+from tests.pathways.conftest import Pathways, accepted_episode, agree_safety_plan
 
 OPEN = (EpisodeStatus.PLANNED, EpisodeStatus.ACTIVE)
 START = dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC)
@@ -253,7 +253,7 @@ def _run(pw: Pathways, make: Callable[[], Episode], kind: K, steps: list[tuple[s
 @given(steps=STEPS)
 def test_an_aspire_transition_never_leaves_the_person_without_a_lead_worker(pw, steps):
     def make() -> Episode:
-        return make_episode(pw.world.person_a, pw.aspire, pw.world.hub_a, pw.users["clinician"])
+        return accepted_episode(pw.world.person_a, pw.aspire, pw.world.hub_a, pw.users["clinician"])
 
     _run(pw, make, K.ASPIRE_TO_HUB, steps)
 
@@ -262,7 +262,7 @@ def test_an_aspire_transition_never_leaves_the_person_without_a_lead_worker(pw, 
 @given(steps=STEPS)
 def test_a_camhs_transition_never_leaves_the_young_person_without_a_lead_worker(pw, steps):
     def make() -> Episode:
-        return make_episode(pw.young_person, pw.camhs, pw.world.hub_a, pw.users["clinician"])
+        return accepted_episode(pw.young_person, pw.camhs, pw.world.hub_a, pw.users["clinician"])
 
     _run(pw, make, K.CAMHS_TO_ADULT, steps)
 
@@ -274,7 +274,7 @@ def test_a_step_down_ends_only_in_a_discharge_with_an_onward_plan_after_acceptan
     to a receiving service that had accepted with a named contact: never into nothing."""
     spare = _spare_staff(pw)
     with time_machine.travel(START, tick=False) as traveller, db.session.begin_nested() as example:
-        episode = make_episode(pw.world.person_a, None, pw.world.hub_a, pw.users["clinician"])
+        episode = accepted_episode(pw.world.person_a, None, pw.world.hub_a, pw.users["clinician"])
         agree_safety_plan(episode.person, pw.users["clinician"])
         transition = services.start_transition(
             db.session,

@@ -15,7 +15,7 @@ from hubs.pathways.states import TransitionState
 from hubs.referrals.states import EpisodeStatus
 from tests.conftest import csrf_token
 from tests.helpers.web import mentions_path
-from tests.pathways.conftest import advance, agree_safety_plan, make_episode, start
+from tests.pathways.conftest import accepted_episode, advance, agree_safety_plan, start
 
 K, S = TransitionKind, TransitionState
 
@@ -39,7 +39,7 @@ def test_the_board_shows_my_hubs_transitions_by_state_with_escalations_first(
     pw, login_as, aspire_episode
 ):
     escalated = advance(pw, start(pw, aspire_episode, K.ASPIRE_TO_HUB), S.ESCALATED)
-    elsewhere = make_episode(
+    elsewhere = accepted_episode(
         pw.world.person_b, None, pw.world.hub_b, pw.users["other_hub_clinician"]
     )
     from hubs.pathways import services
