@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import flash, g, redirect, render_template
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -66,23 +67,34 @@ def handle_form(
     done: Callable[[T], str],
     message: str | Callable[[T], str] | None = None,
     catch: tuple[type[DomainError], ...] = (ValidationError,),
+    show: Callable[[Any, DomainError], None] = show_error,
+    own_status: bool = False,
 ) -> Response | int:
     """Validate, call one service, commit, flash and redirect (POST/redirect/GET).
 
     Otherwise the status to render the form with: 200 when it was not submitted, 422 with
-    every error shown at once. A service's refusal rolls the request's work back whole."""
+    every error shown at once. A service's refusal rolls the request's work back whole and
+    is shown on the form by `show`, with 422, or with the refusal's own status when
+    `own_status` (409 for an edit made against an old version: the page says so)."""
     if not form.validate_on_submit():
         return form_status(form)
     try:
         result = work()
     except catch as error:
         app_session().rollback()
-        show_error(form, error)
-        return 422
+        show(form, error)
+        return error.status_code if own_status else 422
     app_session().commit()
     if message:
         flash(message(result) if callable(message) else message)
     return redirect(done(result))
+
+
+def rolled_back(record: Any) -> bool:
+    """Whether the request's work was rolled back (a service's refusal in `handle_form`)
+    since `record` was loaded: the page showing the refusal loads it again, and repeats any
+    read-audit the rollback took with it."""
+    return bool(sa.inspect(record).expired)
 
 
 def audits(action: str, record_type: str | None = None) -> Callable[[F], F]:
