@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hubs.careplans.models import CarePlan, PlanStatus
 from hubs.core.access import AccessRole
-from hubs.core.errors import PermissionDenied
-from hubs.people.access import has_break_glass, hub_ids_of
+from hubs.core.errors import NotFound, PermissionDenied
+from hubs.people.access import get_person_for, has_break_glass, hub_ids_of
 from hubs.people.models import ConsentSection, Person
 from hubs.people.services import shared_sections
 from hubs.referrals.models import CareTeamMember, Episode
@@ -90,3 +91,27 @@ def plan_access(session: Session, user: User, person: Person) -> PlanAccess:
         outcomes=ConsentSection.OUTCOME_MEASURES in sections,
         drafts=role in CLINICAL,
     )
+
+
+def get_care_plan_episode_for(
+    session: Session, user: User, episode_id: int
+) -> tuple[Episode, PlanAccess]:
+    """The episode, if the user may see this person's care plan; otherwise NotFound (404)."""
+    episode = session.get(Episode, episode_id)
+    if episode is None:
+        raise NotFound("Page not found")
+    access = plan_access(session, user, get_person_for(session, user, episode.person_id))
+    if not access.care_plan:
+        raise NotFound("Page not found")
+    return episode, access
+
+
+def get_care_plan_for(session: Session, user: User, plan_id: int) -> tuple[CarePlan, PlanAccess]:
+    """One version of a care plan the user may see (a draft only if they may see drafts)."""
+    plan = session.get(CarePlan, plan_id)
+    if plan is None:
+        raise NotFound("Page not found")
+    _, access = get_care_plan_episode_for(session, user, plan.episode_id)
+    if plan.status == PlanStatus.DRAFT and not access.drafts:
+        raise NotFound("Page not found")
+    return plan, access

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from hubs.careplans import queries, services
-from hubs.careplans.models import PlanStatus
+from hubs.careplans.access import get_care_plan_episode_for, get_care_plan_for
+from hubs.careplans.models import CarePlan
 from hubs.careplans.schemas import (
     AgreeSchema,
     CarePlanSaveSchema,
     CarePlanSchema,
     EpisodePlansSchema,
 )
-from hubs.careplans.views import _episode, _plan
 from hubs.core import audit
 from hubs.core.errors import NotFound
+from hubs.core.web import actor, commit
 from hubs.extensions import db
 
 blp = Blueprint(
@@ -28,8 +28,21 @@ blp = Blueprint(
 )
 
 
-def _actor() -> Any:
-    return current_user._get_current_object()
+def _editable(plan_id: int) -> CarePlan:
+    plan, access = get_care_plan_for(db.session, actor(), plan_id)
+    if not access.edit:
+        raise NotFound("Page not found")
+    return plan
+
+
+def _audit_read(record_id: int, person_id: int) -> None:
+    audit.record(
+        "care_plan.view",
+        actor=actor(),
+        record_type="care_plan",
+        record_id=record_id,
+        person_id=person_id,
+    )
 
 
 def _dump(plan: Any, staff_notes: bool) -> dict[str, Any] | None:
@@ -53,26 +66,17 @@ def _dump(plan: Any, staff_notes: bool) -> dict[str, Any] | None:
 )
 def episode_plans(episode_id: int) -> dict[str, Any]:
     """The current agreed plan of an episode, its draft (clinical team only) and versions."""
-    episode, access = _episode(episode_id)
-    plans = queries.versions_of(db.session, episode.id)
-    current = next(
-        (p for p in plans if p.status in (PlanStatus.AGREED, PlanStatus.UNDER_REVIEW)), None
-    )
-    draft = (
-        next((p for p in plans if p.status == PlanStatus.DRAFT), None) if access.drafts else None
-    )
-    audit.record(
-        "care_plan.view",
-        actor=_actor(),
-        record_type="care_plan",
-        record_id=episode.id,
-        person_id=episode.person_id,
-    )
-    db.session.commit()
+    episode, access = get_care_plan_episode_for(db.session, actor(), episode_id)
+    plans = queries.episode_plans(db.session, episode.id, drafts=access.drafts)
+    _audit_read(episode.id, episode.person_id)
+    return _episode_body(commit(plans), access.staff_notes)
+
+
+def _episode_body(plans: queries.EpisodePlans, staff_notes: bool) -> dict[str, Any]:
     return {
-        "current": _dump(current, access.staff_notes),
-        "draft": _dump(draft, access.staff_notes),
-        "versions": [p.version for p in plans if access.drafts or p.status != PlanStatus.DRAFT],
+        "current": _dump(plans.agreed, staff_notes),
+        "draft": _dump(plans.draft, staff_notes),
+        "versions": [p.version for p in plans.versions],
     }
 
 
@@ -80,16 +84,9 @@ def episode_plans(episode_id: int) -> dict[str, Any]:
 @blp.response(200)
 def read(plan_id: int) -> dict[str, Any] | None:
     """One version (drafts only for the clinical team)."""
-    plan, access = _plan(plan_id)
-    audit.record(
-        "care_plan.view",
-        actor=_actor(),
-        record_type="care_plan",
-        record_id=plan.id,
-        person_id=plan.person_id,
-    )
-    db.session.commit()
-    return _dump(plan, access.staff_notes)
+    plan, access = get_care_plan_for(db.session, actor(), plan_id)
+    _audit_read(plan.id, plan.person_id)
+    return _dump(commit(plan), access.staff_notes)
 
 
 @blp.route("/<int:plan_id>", methods=["PUT"])
@@ -97,18 +94,15 @@ def read(plan_id: int) -> dict[str, Any] | None:
 @blp.response(200)
 def save(data: dict[str, Any], plan_id: int) -> dict[str, Any] | None:
     """Save a draft; 409 when `revision` is older than the stored one."""
-    plan, access = _plan(plan_id)
-    if not access.edit:
-        raise NotFound("Page not found")
+    plan = _editable(plan_id)
     revision = data.pop("revision")
     content = services.CarePlanContent(
         goals=[services.GoalInput(**g) for g in data.pop("goals")],
         actions=[services.ActionInput(**a) for a in data.pop("actions")],
         **data,
     )
-    services.save_draft(db.session, _actor(), plan, revision=revision, content=content)
-    db.session.commit()
-    return _dump(plan, True)
+    services.save_draft(db.session, actor(), plan, revision=revision, content=content)
+    return _dump(commit(plan), True)
 
 
 @blp.route("/<int:plan_id>/agree", methods=["POST"])
@@ -116,17 +110,14 @@ def save(data: dict[str, Any], plan_id: int) -> dict[str, Any] | None:
 @blp.response(200)
 def agree(data: dict[str, Any], plan_id: int) -> dict[str, Any] | None:
     """Record the person's agreement to a draft; 409 when stale or not a draft."""
-    plan, access = _plan(plan_id)
-    if not access.edit:
-        raise NotFound("Page not found")
+    plan = _editable(plan_id)
     services.agree(
         db.session,
-        _actor(),
+        actor(),
         plan,
         revision=data["revision"],
         method=data["method"],
         note=data["note"],
         review_due_on=data["review_due_on"],
     )
-    db.session.commit()
-    return _dump(plan, True)
+    return _dump(commit(plan), True)

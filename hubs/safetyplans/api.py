@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from hubs.core.errors import NotFound
+from hubs.core.web import actor, commit
 from hubs.extensions import db
 from hubs.safetyplans import services as safety
 from hubs.safetyplans.schemas import (
@@ -26,12 +26,8 @@ blp = Blueprint(
 ITEM = "/<int:safety_person_id>"
 
 
-def _actor() -> Any:
-    return current_user._get_current_object()
-
-
 def _editor(person_id: int) -> Any:
-    person, access = safety.get_safety_person(db.session, _actor(), person_id)
+    person, access = safety.get_safety_person(db.session, actor(), person_id)
     if not access.edit:
         raise NotFound("Page not found")
     return person
@@ -47,11 +43,10 @@ def _blank(person_id: int) -> dict[str, Any]:
 def read(safety_person_id: int) -> Any:
     """The current safety plan: the draft if you may see drafts and one exists, else the
     agreed version. 404 if you have no reason to see it."""
-    person, access = safety.get_safety_person(db.session, _actor(), safety_person_id)
+    person, access = safety.get_safety_person(db.session, actor(), safety_person_id)
     plan = safety.current_safety_plan(db.session, person.id, drafts=access.drafts)
-    safety.record_read(db.session, _actor(), person.id, plan)
-    db.session.commit()
-    return plan or _blank(person.id)
+    safety.record_read(db.session, actor(), person.id, plan)
+    return commit(plan) or _blank(person.id)
 
 
 @blp.route(ITEM, methods=["PUT", "POST"])
@@ -64,14 +59,13 @@ def save(data: dict[str, Any], safety_person_id: int) -> Any:
     version, revision = data.pop("version"), data.pop("revision")
     plan = safety.edit_safety_plan(
         db.session,
-        _actor(),
+        actor(),
         person,
         version=version,
         revision=revision,
         content=safety.SafetyPlanContent(**data),
     )
-    db.session.commit()
-    return plan
+    return commit(plan)
 
 
 @blp.route(ITEM + "/agree", methods=["POST"])
@@ -84,22 +78,20 @@ def agree(data: dict[str, Any], safety_person_id: int) -> Any:
     plan = safety.safety_version(db.session, person.id, data["version"], drafts=True)
     safety.agree_safety_plan(
         db.session,
-        _actor(),
+        actor(),
         plan,
         revision=data["revision"],
         method=data["method"],
         review_due_on=data["review_due_on"],
     )
-    db.session.commit()
-    return plan
+    return commit(plan)
 
 
 @blp.route(ITEM + "/versions", methods=["GET"])
 @blp.response(200, SafetyPlanSchema(many=True))
 def versions(safety_person_id: int) -> Any:
     """Every version you may see, newest first (agreed and superseded; drafts for the team)."""
-    person, access = safety.get_safety_person(db.session, _actor(), safety_person_id)
+    person, access = safety.get_safety_person(db.session, actor(), safety_person_id)
     plans = safety.safety_versions(db.session, person.id, drafts=access.drafts)
-    safety.record_read(db.session, _actor(), person.id, None, "view_versions")
-    db.session.commit()
-    return plans
+    safety.record_read(db.session, actor(), person.id, None, "view_versions")
+    return commit(plans)
