@@ -55,6 +55,10 @@ class Config:
     # Sign-in throttling: the 11th wrong password inside the window is refused.
     LOGIN_MAX_FAILURES = 10
     LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=5)
+    # ...for one account from one client only. Each client (address) may post the sign-in
+    # and code pages this often in all (Flask-Limiter, in each process's memory).
+    LOGIN_RATE_LIMIT = "30 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
 
     # A second factor (TOTP) for every staff account (hubs.staff.mfa). Development and tests
     # turn it off so the README's demo sign-ins work with a password alone; production
@@ -123,6 +127,8 @@ class TestingConfig(Config):
     NOTIFIER = "log"
     # Browser journeys sign in with a password; the MFA tests turn this on.
     MFA_REQUIRED = False
+    # Every test posts from 127.0.0.1; the throttling tests set a small limit themselves.
+    LOGIN_RATE_LIMIT = "100000 per minute"
 
 
 class ProductionConfig(Config):

@@ -39,6 +39,17 @@ def deactivate(user_id: int) -> Response:
     return finish(user, done=url_for("admin.users"), message=_deactivated)
 
 
+@bp.post("/users/<int:user_id>/lift-lockouts")
+def lift_lockouts(user_id: int) -> Response:
+    ConfirmForm()  # CSRF is checked for every unsafe request before the view runs
+    user = services.lift_lockouts(db.session, actor(), user_id)
+    return finish(user, done=url_for("admin.users"), message=_lifted)
+
+
+def _lifted(user: User) -> str:
+    return f"{user.email} can sign in again from every device (sign-in lockouts lifted)"
+
+
 def _deactivated(user: User) -> str:
     return f"{user.email} has been deactivated and signed out everywhere"
 

@@ -13,8 +13,10 @@ from hubs.core.errors import ValidationError
 from hubs.core.web import Page, actor, form_status, page, show_error
 from hubs.extensions import db
 from hubs.staff import mfa, pending, services
+from hubs.staff import views as auth_views
 from hubs.staff.forms import CodeForm
 from hubs.staff.models import User
+from hubs.staff.throttle import sign_in_limit
 from hubs.staff.views import _safe_next
 
 bp = Blueprint("mfa", __name__)
@@ -24,18 +26,31 @@ SIGN_IN_AGAIN = "Sign in again to continue"
 TOO_MANY = "Too many wrong codes. Sign in again"
 
 
-def _attempt(form: CodeForm, work: Callable[[], object]) -> bool | None:
+def _attempt(
+    form: CodeForm, work: Callable[[], object], counted: User | None = None
+) -> bool | None:
     """Validate and call one service: True when it passed, False when the code was wrong (the
-    refusal's audit row is committed, not rolled back), None when too many were wrong."""
+    refusal's audit row is committed, not rolled back), None when too many were wrong. At
+    sign-in (`counted`, the account) each code counts towards the client's lockout too."""
     if not form.validate_on_submit():
         return False
     try:
         work()
     except ValidationError as error:
-        db.session.commit()  # a wrong code is itself worth keeping in the audit trail
         show_error(form, error)
+        if counted is not None:
+            _count(counted, passed=False)
+        db.session.commit()  # a wrong code is itself worth keeping in the audit trail
         return None if pending.count_failure() else False
+    if counted is not None:
+        _count(counted, passed=True)
     return True
+
+
+def _count(user: User, *, passed: bool) -> None:
+    services.code_attempt(
+        db.session, user, request.remote_addr, passed=passed, throttle=auth_views.throttle()
+    )
 
 
 def _back_to_sign_in(message: str) -> Response:
@@ -45,6 +60,7 @@ def _back_to_sign_in(message: str) -> Response:
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
+@sign_in_limit
 def code() -> Page:
     """The second step of signing in: a code from the app, or a recovery code."""
     user = pending.pending_user()
@@ -54,7 +70,7 @@ def code() -> Page:
         return redirect(url_for("mfa.enrol"))
     form = CodeForm()
     passed = _attempt(
-        form, lambda: mfa.verify_second_factor(db.session, user, form.code.data or "")
+        form, lambda: mfa.verify_second_factor(db.session, user, form.code.data or ""), user
     )
     if passed is None:
         return _back_to_sign_in(TOO_MANY)
@@ -64,6 +80,7 @@ def code() -> Page:
 
 
 @bp.route("/sign-in/authenticator", methods=["GET", "POST"])
+@sign_in_limit
 def enrol() -> Page:
     """First sign-in (or after a reset): set up the authenticator app, then sign in."""
     user = pending.pending_user()
@@ -74,7 +91,7 @@ def enrol() -> Page:
     secret = mfa.begin_enrolment(user)
     form = CodeForm()
     codes: list[str] = []
-    passed = _attempt(form, lambda: codes.extend(_confirm(user, form.code.data)))
+    passed = _attempt(form, lambda: codes.extend(_confirm(user, form.code.data)), user)
     if passed is None:
         return _back_to_sign_in(TOO_MANY)
     if passed:

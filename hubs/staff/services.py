@@ -19,8 +19,9 @@ from hubs.core.access import AccessRole
 from hubs.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from hubs.core.signals import hub_signals
 from hubs.core.types import utcnow
-from hubs.staff import sessions
-from hubs.staff.models import AccountKind, ApiToken, LoginAttempt, TokenScope, User
+from hubs.staff import lockout, sessions
+from hubs.staff.mfa import needs_second_factor
+from hubs.staff.models import AccountKind, ApiToken, TokenScope, User
 from hubs.staff.passwords import hash_password, password_problem, verify_password
 
 #: A person signed in (staff or portal). Sender: the user; no kwargs.
@@ -49,37 +50,90 @@ class Throttle:
     window: dt.timedelta
 
 
-def _recent_failures(session: Session, email: str, window: dt.timedelta) -> int:
-    since = utcnow() - window
-    return (
-        session.scalar(
-            sa.select(sa.func.count(LoginAttempt.id)).where(
-                LoginAttempt.email == email,
-                LoginAttempt.succeeded.is_(False),
-                LoginAttempt.at > since,
-            )
-        )
-        or 0
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    throttle: Throttle,
+    ip_address: str | None,
+    mfa_required: bool = False,
+) -> User:
+    """Check an e-mail and password from one client, recording the attempt.
+
+    Too many failures lock only this (account, client) pair. When a code follows, a correct
+    password is not yet a success (it does not reset the pair's count; the code page
+    records the outcome), and a locked pair may go on to the code: the owner's own second
+    factor lifts the lockout, and wrong codes count as failures of the pair."""
+    email = normalise_email(email)
+    user = session.scalar(sa.select(User).where(User.email == email))
+    count = lockout.failures(session, email, ip_address, throttle.window, user)
+    locked = count >= throttle.max_failures
+    # Always verify, even when locked or unknown, so timing reveals nothing either.
+    password_ok = verify_password(user.password_hash if user else None, password)
+    valid = user if user is not None and user.is_active and password_ok else None
+    if valid is not None and _goes_on_to_code(valid, locked=locked, required=mfa_required):
+        return valid
+    succeeded = valid is not None and not locked
+    record_attempt(session, email, ip_address, succeeded=succeeded, user=user, throttle=throttle)
+    if locked:
+        raise SignInRefused(LOCKED_OUT, field="email")
+    if valid is None:
+        raise SignInRefused(BAD_CREDENTIALS, field="email")
+    return valid
+
+
+def _goes_on_to_code(user: User, *, locked: bool, required: bool) -> bool:
+    """A correct password leads to the code page; from a locked client only for an account
+    with a second factor, whose owner can lift the lockout with it."""
+    return needs_second_factor(user, required=required) and (not locked or user.has_mfa)
+
+
+def record_attempt(
+    session: Session,
+    email: str,
+    ip_address: str | None,
+    *,
+    succeeded: bool,
+    user: User | None,
+    throttle: Throttle,
+) -> None:
+    """Keep a sign-in attempt (a password, or a code after one) for the pair's lockout."""
+    lockout.record(
+        session,
+        normalise_email(email),
+        ip_address,
+        succeeded=succeeded,
+        user=user,
+        locks_at=throttle.max_failures,
+        window=throttle.window,
     )
 
 
-def authenticate(
-    session: Session, email: str, password: str, *, throttle: Throttle, ip_address: str | None
-) -> User:
-    """Check an e-mail and password, recording the attempt whatever the outcome."""
-    email = normalise_email(email)
-    locked = _recent_failures(session, email, throttle.window) >= throttle.max_failures
-    user = session.scalar(sa.select(User).where(User.email == email))
-    # Always verify, even when locked or unknown, so timing reveals nothing either.
-    password_ok = verify_password(user.password_hash if user else None, password)
-    succeeded = bool(user and user.is_active and password_ok and not locked)
-    session.add(LoginAttempt(email=email, succeeded=succeeded, ip_address=ip_address))
-    session.flush()
-    if locked:
-        raise SignInRefused(LOCKED_OUT, field="email")
-    if not succeeded:
-        raise SignInRefused(BAD_CREDENTIALS, field="email")
-    assert user is not None
+def is_locked(session: Session, user: User, ip_address: str | None, throttle: Throttle) -> bool:
+    count = lockout.failures(session, user.email, ip_address, throttle.window, user)
+    return count >= throttle.max_failures
+
+
+def code_attempt(
+    session: Session, user: User, ip_address: str | None, *, passed: bool, throttle: Throttle
+) -> None:
+    """Count a code entered after the password as the pair's sign-in attempt; a right code
+    from a locked client is the owner lifting that lockout (audited)."""
+    was_locked = passed and is_locked(session, user, ip_address, throttle)
+    record_attempt(session, user.email, ip_address, succeeded=passed, user=user, throttle=throttle)
+    if was_locked:
+        lockout.lift(session, user, user)
+
+
+def lift_lockouts(session: Session, actor: User, user_id: int) -> User:
+    """A system administrator lets an account sign in again from every client."""
+    if actor.access_role != AccessRole.SYSADMIN:
+        raise PermissionDenied("Only a system administrator can lift a sign-in lockout")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such account")
+    lockout.lift(session, actor, user)
     return user
 
 

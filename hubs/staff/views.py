@@ -17,6 +17,7 @@ from hubs.staff import pending, services
 from hubs.staff.forms import ChangePasswordForm, SignInForm
 from hubs.staff.mfa import needs_second_factor
 from hubs.staff.models import HubMembership, MembershipKind, User
+from hubs.staff.throttle import sign_in_limit
 
 bp = Blueprint("auth", __name__)
 
@@ -52,7 +53,7 @@ def start() -> Response:
     return redirect(url_for(START_PAGES[current_user.access_role]))
 
 
-def _throttle() -> services.Throttle:
+def throttle() -> services.Throttle:
     config = current_app.config
     return services.Throttle(config["LOGIN_MAX_FAILURES"], config["LOGIN_FAILURE_WINDOW"])
 
@@ -65,8 +66,9 @@ def _check_password(form: SignInForm) -> User | None:
             db.session,
             form.email.data or "",
             form.password.data or "",
-            throttle=_throttle(),
+            throttle=throttle(),
             ip_address=request.remote_addr,
+            mfa_required=current_app.config["MFA_REQUIRED"],
         )
     except services.SignInRefused as refused:
         db.session.commit()  # the failed attempt itself must be kept for the lockout count
@@ -77,6 +79,7 @@ def _check_password(form: SignInForm) -> User | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@sign_in_limit
 def login() -> Response | str:
     """Password first; then, for staff, the code (or enrolment) before anything else."""
     if current_user.is_authenticated:
