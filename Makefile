@@ -78,10 +78,11 @@ run: venv assets ## Migrate, load demo data, start the scheduler and serve http:
 test: venv assets ## Lint, then the whole suite on SQLite and on a throwaway PostgreSQL
 	bash scripts/test-all.sh
 
-lint: venv ## ruff check, ruff format --check, and the import layers (lint-imports)
+lint: venv ## ruff check, ruff format --check, the import layers (lint-imports) and the code's shape
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/code-shape.py
 
 format: venv ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .

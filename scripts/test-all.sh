@@ -23,6 +23,8 @@ echo "==> ruff format --check"
 "$BIN/ruff" format --check .
 echo "==> lint-imports (the layers of DESIGN §7)"
 "$BIN/lint-imports"
+echo "==> code shape (modules, function and view lengths)"
+"$BIN/python" scripts/code-shape.py
 
 LOGDIR="$(mktemp -d "${TMPDIR:-/tmp}/hubs-test.XXXXXX")"
 trap 'rm -rf "$LOGDIR"' EXIT

@@ -6,7 +6,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response, jsonify
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from hubs.caseloads import overview, queries, services
@@ -20,6 +19,7 @@ from hubs.caseloads.views import weighting
 from hubs.core import audit
 from hubs.core.stepup import requires_recent_second_factor
 from hubs.core.types import today
+from hubs.core.web import actor
 from hubs.extensions import db
 
 blp = Blueprint(
@@ -28,10 +28,6 @@ blp = Blueprint(
     url_prefix="/api/v1/caseloads",
     description="Caseloads weighted by need, hub views and bulk reassignment",
 )
-
-
-def _actor() -> Any:
-    return current_user._get_current_object()
 
 
 def _dump_then_commit(schema: type[ma.Schema], result: Any) -> Response:
@@ -46,9 +42,9 @@ def _dump_then_commit(schema: type[ma.Schema], result: Any) -> Response:
 @blp.response(200, CaseloadSchema)
 def my_caseload() -> Any:
     """The people you support now, with flags, clocks and plan review states."""
-    actor = _actor()
-    caseload = queries.worker_caseload(db.session, actor, weighting(), today())
-    audit.record("caseload.view", actor=actor, record_type="caseload", record_id=actor.id)
+    user = actor()
+    caseload = queries.worker_caseload(db.session, user, weighting(), today())
+    audit.record("caseload.view", actor=user, record_type="caseload", record_id=user.id)
     return _dump_then_commit(CaseloadSchema, caseload)
 
 
@@ -56,11 +52,11 @@ def my_caseload() -> Any:
 @blp.response(200, CaseloadSchema)
 def worker_caseload(worker_id: int) -> Any:
     """A worker's caseload in the hubs you manage (404 for anyone else's staff)."""
-    actor = _actor()
-    member = queries.get_managed_worker(db.session, actor, worker_id)
-    hub_ids = [h.id for h in queries.managed_hubs(db.session, actor)]
+    user = actor()
+    member = queries.get_managed_worker(db.session, user, worker_id)
+    hub_ids = [h.id for h in queries.managed_hubs(db.session, user)]
     caseload = queries.worker_caseload(db.session, member, weighting(), today(), hub_ids=hub_ids)
-    audit.record("caseload.view", actor=actor, record_type="caseload", record_id=member.id)
+    audit.record("caseload.view", actor=user, record_type="caseload", record_id=member.id)
     return _dump_then_commit(CaseloadSchema, caseload)
 
 
@@ -68,10 +64,10 @@ def worker_caseload(worker_id: int) -> Any:
 @blp.response(200, HubOverviewSchema)
 def hub_overview(hub_id: int) -> Any:
     """A hub you manage: caseload per worker (count and weighted), waiting list, gaps."""
-    actor = _actor()
-    hub = queries.get_managed_hub(db.session, actor, hub_id)
+    user = actor()
+    hub = queries.get_managed_hub(db.session, user, hub_id)
     view = overview.hub_overview(db.session, hub, weighting(), today())
-    audit.record("caseload.hub_view", actor=actor, record_type="hub", record_id=hub.id)
+    audit.record("caseload.hub_view", actor=user, record_type="hub", record_id=hub.id)
     return _dump_then_commit(HubOverviewSchema, view)
 
 
@@ -81,7 +77,7 @@ def hub_overview(hub_id: int) -> Any:
 @requires_recent_second_factor
 def reassign(data: dict[str, Any], hub_id: int) -> Any:
     """Move up to 100 people from one worker to another with a reason: all or nothing."""
-    hub = queries.get_managed_hub(db.session, _actor(), hub_id)
-    transfer = services.bulk_reassign(db.session, _actor(), hub, **data)
+    hub = queries.get_managed_hub(db.session, actor(), hub_id)
+    transfer = services.bulk_reassign(db.session, actor(), hub, **data)
     db.session.commit()
     return transfer
