@@ -96,6 +96,27 @@ def horizontal_overflow(page: Page) -> int:
     )
 
 
+def settle_header(page: Page) -> None:
+    """Wait for the header's first layout pass to finish. The NHS.UK header observes its
+    navigation list; the observer's first callback (always sent after `observe`) makes it
+    re-append every item on the next animation frame, which can land after the load event.
+    A Tab pressed before then is lost to the body when its link is moved: a person at human
+    speed never sees it, a test pressing Tab at once sometimes did."""
+    page.evaluate(
+        """async () => {
+            const nav = document.querySelector('.nhsuk-header__navigation');
+            if (!nav) return;
+            const frame = () => new Promise((done) => requestAnimationFrame(done));
+            let last = null, same = 0;
+            for (let i = 0; i < 120 && same < 3; i++) {
+                await frame();
+                same = nav.innerHTML === last ? same + 1 : 0;
+                last = nav.innerHTML;
+            }
+        }"""
+    )
+
+
 def focused(page: Page) -> dict[str, Any]:
     """The focused element: tag, id, text, href, where it is, and whether focus shows."""
     return dict(

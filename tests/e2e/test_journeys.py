@@ -17,7 +17,14 @@ from nhs_number import REGION_SYNTHETIC, generate
 from playwright.sync_api import Page, expect
 
 from hubs.config import TestingConfig
-from tests.e2e.helpers import check_page, focused, horizontal_overflow, sign_in, sign_out
+from tests.e2e.helpers import (
+    check_page,
+    focused,
+    horizontal_overflow,
+    settle_header,
+    sign_in,
+    sign_out,
+)
 
 OpenPage = Callable[..., Page]
 
@@ -260,6 +267,7 @@ def test_empty_forms_show_the_error_summary_linked_to_fields(page: Page) -> None
 def tab_until(page: Page, reached: Callable[[dict], bool], limit: int = 30) -> list[dict]:
     """Press Tab until `reached` holds; every stop on the way must show where focus is."""
     page.wait_for_load_state("load")
+    settle_header(page)
     stops: list[dict] = []
     for _ in range(limit):
         page.keyboard.press("Tab")
