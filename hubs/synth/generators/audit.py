@@ -8,6 +8,7 @@ import datetime as dt
 import random
 
 from hubs.core.audit import AuditEvent
+from hubs.core.audit_chain import CHAINED
 from hubs.staff.models import StaffRole
 from hubs.synth.context import ReferralInfo, StaffInfo, SynthContext
 from hubs.synth.dist import at, plus
@@ -79,20 +80,7 @@ def audit(ctx: SynthContext) -> None:
     ids = ctx.ids(AuditEvent.__table__, len(rows))
     ctx.insert(
         AuditEvent.__table__,
-        (
-            "id",
-            "at",
-            "actor_user_id",
-            "actor_label",
-            "actor_role",
-            "actor_organisation_id",
-            "action",
-            "record_type",
-            "record_id",
-            "person_id",
-            "request_id",
-            "outcome",
-        ),
+        CHAINED,  # every audited column, in the chain's order; `flask hubs audit seal` seals them
         (
             (i, when, *_actor(staff, uid), action, kind, str(record), person, None, "success")
             for i, (when, uid, action, kind, record, person) in zip(ids, rows, strict=True)
