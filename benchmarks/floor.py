@@ -63,7 +63,7 @@ def refresh_floor_sql(dialect_name: str) -> str:
     )
     # Built only from the declared indicator codes above, never from input.
     counted = f"""
-    SELECT i.indicator_id, {month} AS period, e.hub_id,
+    SELECT i.indicator_id, {month} AS period, e.team_id,
       CASE i.indicator_id
 {cases}
       END AS met
@@ -72,11 +72,11 @@ def refresh_floor_sql(dialect_name: str) -> str:
     return f"""
 WITH counted AS ({counted}
 )
-SELECT indicator_id, period, NULL AS hub_id, SUM(met) AS numerator, COUNT(*) AS denominator
+SELECT indicator_id, period, NULL AS team_id, SUM(met) AS numerator, COUNT(*) AS denominator
 FROM counted GROUP BY indicator_id, period
 UNION ALL
-SELECT indicator_id, period, hub_id, SUM(met), COUNT(*)
-FROM counted WHERE hub_id IS NOT NULL GROUP BY indicator_id, period, hub_id
+SELECT indicator_id, period, team_id, SUM(met), COUNT(*)
+FROM counted WHERE team_id IS NOT NULL GROUP BY indicator_id, period, team_id
 """
 
 
@@ -84,7 +84,7 @@ FROM counted WHERE hub_id IS NOT NULL GROUP BY indicator_id, period, hub_id
 class FloorRow:
     indicator_id: str
     period_start: dt.date
-    hub_id: int | None
+    team_id: int | None
     numerator: int
     denominator: int
 
@@ -97,7 +97,7 @@ def run_refresh_floor(session: Session, until: dt.date) -> list[FloorRow]:
         FloorRow(
             row.indicator_id,
             row.period if isinstance(row.period, dt.date) else dt.date.fromisoformat(row.period),
-            row.hub_id,
+            row.team_id,
             int(row.numerator),
             int(row.denominator),
         )

@@ -137,45 +137,49 @@ def clock_inputs(conn: sa.Connection, person_ids: list[int]) -> None:
 def _busiest_hub(conn: sa.Connection) -> int:
     return _one(
         conn,
-        f"SELECT hub_id FROM referrals WHERE {OPEN_REFERRAL} GROUP BY hub_id "
-        "ORDER BY count(*) DESC, hub_id LIMIT 1",
+        f"SELECT team_id FROM referrals WHERE {OPEN_REFERRAL} GROUP BY team_id "
+        "ORDER BY count(*) DESC, team_id LIMIT 1",
     )
 
 
-def _hub_member(conn: sa.Connection, hub_id: int, role: str = "mental_health_nurse") -> int:
+def _team_member(conn: sa.Connection, team_id: int, role: str = "mental_health_nurse") -> int:
     return _one(
         conn,
-        "SELECT min(u.id) FROM users u JOIN hub_memberships m ON m.user_id = u.id "
-        "WHERE m.hub_id = :hub AND u.role = :role AND u.is_active",
-        hub=hub_id,
+        "SELECT min(u.id) FROM users u JOIN team_memberships m ON m.user_id = u.id "
+        "WHERE m.team_id = :team AND u.role = :role AND u.is_active",
+        team=team_id,
         role=role,
     )
 
 
-def _hub_manager(conn: sa.Connection, hub_id: int) -> int:
+def _team_manager(conn: sa.Connection, team_id: int) -> int:
     return _one(
         conn,
-        "SELECT min(user_id) FROM hub_memberships WHERE hub_id = :hub AND kind = 'manager'",
-        hub=hub_id,
+        "SELECT min(user_id) FROM team_memberships WHERE team_id = :team AND kind = 'manager'",
+        team=team_id,
     )
 
 
 @page("triage_queue", "Triage queue (clinician of the busiest hub, first page of 25)")
 def triage_queue(conn: sa.Connection) -> Case:
-    hub = _busiest_hub(conn)
+    team = _busiest_hub(conn)
 
     def floor(c: sa.Connection) -> None:
         signed_in(c)
-        rows(c, f"SELECT count(*) FROM referrals WHERE hub_id = :hub AND {OPEN_REFERRAL}", hub=hub)
+        rows(
+            c,
+            f"SELECT count(*) FROM referrals WHERE team_id = :team AND {OPEN_REFERRAL}",
+            team=team,
+        )
         page_rows = rows(
             c,
             "SELECT r.id, r.person_id, r.priority, r.received_on, r.status, p.given_name, "
             "p.family_name, p.nhs_number, s.name, s.kind, h.name FROM referrals r "
             "JOIN people p ON p.id = r.person_id JOIN services s ON s.id = r.service_id "
-            f"JOIN hubs h ON h.id = r.hub_id WHERE r.hub_id = :hub AND r.{OPEN_REFERRAL} "
+            f"JOIN teams h ON h.id = r.team_id WHERE r.team_id = :team AND r.{OPEN_REFERRAL} "
             "ORDER BY CASE r.priority WHEN 'emergency' THEN 0 WHEN 'very_urgent' THEN 1 "
             "WHEN 'urgent' THEN 2 ELSE 3 END, r.received_on, r.id LIMIT 25",
-            hub=hub,
+            team=team,
         )
         rows(
             c,
@@ -185,19 +189,19 @@ def triage_queue(conn: sa.Connection) -> Case:
         clock_inputs(c, [r[1] for r in page_rows])
         audited(c, "referral.list")
 
-    return Case("/referrals/", _hub_member(conn, hub), floor)
+    return Case("/referrals/", _team_member(conn, team), floor)
 
 
 @page("referral", "A referral (open, to the busiest hub, of the person with most referrals)")
 def referral(conn: sa.Connection) -> Case:
-    hub = _busiest_hub(conn)
+    team = _busiest_hub(conn)
     referral_id, person_id = conn.execute(
         sa.text(
             "SELECT r.id, r.person_id FROM referrals r "
-            f"WHERE r.hub_id = :hub AND r.{OPEN_REFERRAL} ORDER BY "
+            f"WHERE r.team_id = :team AND r.{OPEN_REFERRAL} ORDER BY "
             "(SELECT count(*) FROM referrals o WHERE o.person_id = r.person_id) DESC, r.id LIMIT 1"
         ),
-        {"hub": hub},
+        {"team": team},
     ).one()
 
     def floor(c: sa.Connection) -> None:
@@ -206,7 +210,7 @@ def referral(conn: sa.Connection) -> Case:
             c,
             "SELECT r.*, p.given_name, p.family_name, p.nhs_number, p.date_of_birth, "
             "s.name, s.kind, h.name FROM referrals r JOIN people p ON p.id = r.person_id "
-            "JOIN services s ON s.id = r.service_id JOIN hubs h ON h.id = r.hub_id "
+            "JOIN services s ON s.id = r.service_id JOIN teams h ON h.id = r.team_id "
             "WHERE r.id = :id",
             id=referral_id,
         )
@@ -225,7 +229,7 @@ def referral(conn: sa.Connection) -> Case:
         clock_inputs(c, [person_id])
         audited(c, "referral.view", person_id)
 
-    return Case(f"/referrals/{referral_id}", _hub_member(conn, hub), floor)
+    return Case(f"/referrals/{referral_id}", _team_member(conn, team), floor)
 
 
 def _open_episodes_of(user: str) -> str:
@@ -329,46 +333,46 @@ def today() -> dt.date:
 @page("hub_view", "Manager's hub view (the hub with most open episodes)")
 def hub_view(conn: sa.Connection) -> Case:
     # A hub with a waiting list too, so every part of the page has rows at every scale.
-    hub = _one(
+    team = _one(
         conn,
-        f"SELECT hub_id FROM episodes WHERE {OPEN_EPISODE} AND hub_id IN "
-        f"(SELECT hub_id FROM referrals WHERE {OPEN_REFERRAL}) GROUP BY hub_id "
-        "ORDER BY count(*) DESC, hub_id LIMIT 1",
+        f"SELECT team_id FROM episodes WHERE {OPEN_EPISODE} AND team_id IN "
+        f"(SELECT team_id FROM referrals WHERE {OPEN_REFERRAL}) GROUP BY team_id "
+        "ORDER BY count(*) DESC, team_id LIMIT 1",
     )
 
     def floor(c: sa.Connection) -> None:
         signed_in(c)
-        hub_overview_floor(c, hub)
+        hub_overview_floor(c, team)
         audited(c, "caseload.hub_view")
 
-    return Case(f"/caseloads/hubs/{hub}", _hub_manager(conn, hub), floor)
+    return Case(f"/caseloads/teams/{team}", _team_manager(conn, team), floor)
 
 
-def hub_overview_floor(c: sa.Connection, hub: int) -> None:
+def hub_overview_floor(c: sa.Connection, team: int) -> None:
     episodes = rows(
         c,
         "SELECT e.id, e.person_id, e.lead_worker_id, e.status, e.opened_at "
-        f"FROM episodes e WHERE e.hub_id = :hub AND e.{OPEN_EPISODE}",
-        hub=hub,
+        f"FROM episodes e WHERE e.team_id = :team AND e.{OPEN_EPISODE}",
+        team=team,
     )
     rows(
         c,
-        "SELECT u.id, u.display_name, u.role FROM users u JOIN hub_memberships m "
-        "ON m.user_id = u.id WHERE m.hub_id = :hub AND u.is_active AND u.kind = 'staff'",
-        hub=hub,
+        "SELECT u.id, u.display_name, u.role FROM users u JOIN team_memberships m "
+        "ON m.user_id = u.id WHERE m.team_id = :team AND u.is_active AND u.kind = 'staff'",
+        team=team,
     )
     rows(
         c,
         "SELECT m.episode_id, m.user_id FROM care_team_members m JOIN episodes e "
-        f"ON e.id = m.episode_id WHERE e.hub_id = :hub AND e.{OPEN_EPISODE} "
+        f"ON e.id = m.episode_id WHERE e.team_id = :team AND e.{OPEN_EPISODE} "
         "AND m.left_on IS NULL",
-        hub=hub,
+        team=team,
     )
     rows(
         c,
         "SELECT e.id, n.severity FROM episodes e JOIN referral_needs n "
-        f"ON n.referral_id = e.referral_id WHERE e.hub_id = :hub AND e.{OPEN_EPISODE}",
-        hub=hub,
+        f"ON n.referral_id = e.referral_id WHERE e.team_id = :team AND e.{OPEN_EPISODE}",
+        team=team,
     )
     people = sorted({e[1] for e in episodes}) or [0]
     last_contacts(c, people)
@@ -386,8 +390,8 @@ def hub_overview_floor(c: sa.Connection, hub: int) -> None:
         "SELECT r.id, r.person_id, r.priority, r.received_on, p.given_name, "
         "p.family_name, s.kind FROM referrals r JOIN people p "
         "ON p.id = r.person_id JOIN services s ON s.id = r.service_id "
-        f"WHERE r.hub_id = :hub AND r.{OPEN_REFERRAL}",
-        hub=hub,
+        f"WHERE r.team_id = :team AND r.{OPEN_REFERRAL}",
+        team=team,
     )
     rows(
         c,
@@ -417,8 +421,8 @@ def care_plan(conn: sa.Connection) -> Case:
         )
         rows(
             c,
-            "SELECT e.id FROM episodes e WHERE e.person_id = :person AND (e.hub_id IN "
-            "(SELECT hub_id FROM hub_memberships WHERE user_id = :user) OR e.id IN "
+            "SELECT e.id FROM episodes e WHERE e.person_id = :person AND (e.team_id IN "
+            "(SELECT team_id FROM team_memberships WHERE user_id = :user) OR e.id IN "
             "(SELECT episode_id FROM care_team_members WHERE user_id = :user "
             "AND left_on IS NULL)) LIMIT 1",
             person=person_id,
@@ -460,8 +464,8 @@ def safety_plan(conn: sa.Connection) -> Case:
         rows(c, "SELECT * FROM people WHERE id = :id", id=person_id)
         rows(
             c,
-            "SELECT e.id FROM episodes e WHERE e.person_id = :person AND (e.hub_id IN "
-            "(SELECT hub_id FROM hub_memberships WHERE user_id = :user) OR e.id IN "
+            "SELECT e.id FROM episodes e WHERE e.person_id = :person AND (e.team_id IN "
+            "(SELECT team_id FROM team_memberships WHERE user_id = :user) OR e.id IN "
             "(SELECT episode_id FROM care_team_members WHERE user_id = :user "
             "AND left_on IS NULL)) LIMIT 1",
             person=person_id,
@@ -515,25 +519,25 @@ def portal_home(conn: sa.Connection) -> Case:
 
 @page("people_list", "People list (manager of the busiest hub, first page of 25)")
 def people_list(conn: sa.Connection) -> Case:
-    hub = _busiest_hub(conn)
+    team = _busiest_hub(conn)
 
     def floor(c: sa.Connection) -> None:
         signed_in(c)
         scope = (
-            "p.gp_practice_id IN (SELECT g.id FROM gp_practices g JOIN hubs h "
-            "ON h.lcp_id = g.lcp_id WHERE h.id = :hub) OR p.id IN (SELECT person_id "
-            "FROM referrals WHERE hub_id = :hub)"
+            "p.gp_practice_id IN (SELECT g.id FROM gp_practices g JOIN team_coverage c "
+            "ON c.neighbourhood_id = g.neighbourhood_id WHERE c.team_id = :team) "
+            "OR p.id IN (SELECT person_id FROM referrals WHERE team_id = :team)"
         )
-        rows(c, f"SELECT count(*) FROM people p WHERE {scope}", hub=hub)
+        rows(c, f"SELECT count(*) FROM people p WHERE {scope}", team=team)
         rows(
             c,
             f"SELECT p.* FROM people p WHERE {scope} ORDER BY p.family_name, p.given_name, "
             "p.id LIMIT 25",
-            hub=hub,
+            team=team,
         )
         audited(c, "person.list")
 
-    return Case("/people/", _hub_manager(conn, hub), floor)
+    return Case("/people/", _team_manager(conn, team), floor)
 
 
 @page("dashboard", "Strategy dashboard (an analyst, the city, default filters)")

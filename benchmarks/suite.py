@@ -214,10 +214,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result["indicator_refresh"] = indicators.measure(engine)
     if not args.skip_throughput:
         print("== throughput", flush=True)
-        hub = found["hub_view"]
-        name, value = session_cookie(app, hub.user_id)
+        team = found["hub_view"]
+        name, value = session_cookie(app, team.user_id)
         result["throughput"] = throughput.measure(
-            args.database, SECRET, hub.path, f"{name}={value}", b"Waiting list", args.seconds
+            args.database, SECRET, team.path, f"{name}={value}", b"Waiting list", args.seconds
         )
         print(f"  {result['throughput']}", flush=True)
     if not args.skip_growth:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask import current_app
@@ -9,6 +11,7 @@ from flask.cli import AppGroup
 
 from hubs.core.audit_cli import audit_cli, grants_command
 from hubs.core.errors import DomainError
+from hubs.directory.packs import LoadReport
 from hubs.extensions import db
 from hubs.reporting.cli import reporting_cli
 from hubs.staff.cli import user_cli
@@ -40,18 +43,43 @@ def demo_command() -> None:
 
 @hubs_cli.command("load-directory")
 def load_directory_command() -> None:
-    """Create or update LCPs, hubs, organisations, practices and services from the CSVs."""
-    from hubs.directory.services import load_reference_data
-    from hubs.support.offers import load_offer_details
+    """Create or update every area pack that ships in the repo (Leeds, then LLR)."""
+    from hubs.directory.loading import load_shipped_areas
+    from hubs.support.offers import load_shipped_offers
 
     try:
-        report = load_reference_data(db.session)
-        offers = load_offer_details(db.session)
+        report = load_shipped_areas(db.session)
+        offers = load_shipped_offers(db.session)
     except DomainError as error:
         _fail(error)
     db.session.commit()
+    _echo_load("Directory loaded", report, offers)
+
+
+area_cli = AppGroup("area", help="Area packs: an area's map, teams, practices and services.")
+hubs_cli.add_command(area_cli)
+
+
+@area_cli.command("load")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+def load_area_command(path: Path) -> None:
+    """Create or update one area from the pack in PATH: every row is checked first, and
+    nothing is written unless all of it is good (one transaction)."""
+    from hubs.directory.loading import load_area
+    from hubs.support.offers import OFFERS_FILE, load_offer_details
+
+    try:
+        report = load_area(db.session, path)
+        offers = load_offer_details(db.session, path / OFFERS_FILE)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    _echo_load(f"Area pack {path.name} loaded", report, offers)
+
+
+def _echo_load(title: str, report: LoadReport, offers: int) -> None:
     click.echo(
-        f"Directory loaded: created {report.created or 'nothing'}, "
+        f"{title}: created {report.created or 'nothing'}, "
         f"updated {report.updated or 'nothing'}; "
         f"needs, times and accessibility set for {offers} offers"
     )

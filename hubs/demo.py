@@ -16,8 +16,8 @@ from nhs_number import generate
 from nhs_number.constants import Range, Region
 from sqlalchemy.orm import Session
 
-from hubs.directory.models import GpPractice, Hub, Lcp, Organisation
-from hubs.directory.services import load_reference_data
+from hubs.directory.loading import load_shipped_areas
+from hubs.directory.models import GpPractice, Neighbourhood, Organisation, Team
 from hubs.people.models import (
     ETHNIC_CATEGORIES,
     Consent,
@@ -27,7 +27,7 @@ from hubs.people.models import (
     Sex,
 )
 from hubs.people.services import create_portal_account, grant_consent, register_person
-from hubs.staff.models import HubMembership, MembershipKind, StaffRole, User
+from hubs.staff.models import MembershipKind, StaffRole, TeamMembership, User
 from hubs.staff.services import create_user
 
 PEOPLE_COUNT = 50
@@ -47,7 +47,7 @@ class DemoStaff:
     name: str
     role: StaffRole
     organisation: str
-    hub: str | None
+    team: str | None
     is_manager: bool = False
 
 
@@ -127,11 +127,11 @@ def _ensure_staff(session: Session, spec: DemoStaff, password: str, report: Demo
         organisation_id=org.id,
         is_demo=True,
     )
-    if spec.hub:
-        hub = session.scalar(sa.select(Hub).join(Hub.lcp).where(Lcp.code == spec.hub))
+    if spec.team:
+        team = session.scalar(sa.select(Team).where(Team.code == spec.team))
         kind = MembershipKind.MANAGER if spec.is_manager else MembershipKind.MEMBER
         session.add(
-            HubMembership(user_id=user.id, hub_id=hub.id, kind=kind, started_on=hub.go_live_on)
+            TeamMembership(user_id=user.id, team_id=team.id, kind=kind, started_on=team.go_live_on)
         )
     report.add("staff")
 
@@ -158,8 +158,8 @@ def _ensure_people(session: Session, report: DemoReport) -> list[Person]:
     rng = random.Random(20261123)
     practices = session.scalars(
         sa.select(GpPractice)
-        .join(GpPractice.lcp)
-        .where(Lcp.is_demo.is_(False))
+        .join(GpPractice.neighbourhood)
+        .where(Neighbourhood.is_demo.is_(False))
         .order_by(GpPractice.code)
     ).all()
     people = []
@@ -194,7 +194,7 @@ def _ensure_people(session: Session, report: DemoReport) -> list[Person]:
 def _ensure_consents(session: Session, people: list[Person], report: DemoReport) -> None:
     """A few HATCH people agree to share with the demo VCSE, so the connector sees them."""
     vcse = session.scalar(sa.select(Organisation).where(Organisation.code == "DEMOVCSE"))
-    hatch = [p for p in people if p.gp_practice and p.gp_practice.lcp.code == "HATCH"][:6]
+    hatch = [p for p in people if p.gp_practice and p.gp_practice.neighbourhood.code == "HATCH"][:6]
     for person in hatch:
         already = session.scalar(
             sa.select(Consent.id).where(
@@ -234,7 +234,7 @@ def _ensure_portal_accounts(
 def load_demo(session: Session, password: str) -> DemoReport:
     """Create (or leave unchanged) the whole demo world."""
     report = DemoReport()
-    load_reference_data(session)
+    load_shipped_areas(session)
     for spec in NAMED_STAFF + _every_other_role():
         _ensure_staff(session, spec, password, report)
     session.flush()
@@ -305,8 +305,8 @@ def _ensure_referrals(session: Session, people: list[Person], report: DemoReport
         "HATCH": (user("nurse@hatch.demo"), user("admin@hatch.demo")),
         "WLEEDS": (user("nurse@westleeds.demo"), user("manager@westleeds.demo")),
     }
-    in_hubs = [p for p in people if p.gp_practice and p.gp_practice.lcp.code in staff]
-    created = load_demo_referrals(session, in_hubs, staff)
+    in_teams = [p for p in people if p.gp_practice and p.gp_practice.neighbourhood.code in staff]
+    created = load_demo_referrals(session, in_teams, staff)
     if created:
         report.add("referrals", created)
 

@@ -10,13 +10,15 @@ from hubs.caseloads.models import CaseloadTransfer, CaseloadTransferEpisode
 from hubs.core.audit import AuditEvent
 from hubs.core.leases import SchedulerLease
 from hubs.directory.models import (
+    Area,
     GpPractice,
-    Hub,
-    Lcp,
+    Neighbourhood,
     Organisation,
+    Place,
     Service,
     ServiceAccessFeature,
     ServiceSession,
+    Team,
 )
 from hubs.notifications.models import OutboxMessage, StaffTask
 from hubs.outcomes.models import OutcomeMeasure
@@ -42,7 +44,7 @@ from hubs.referrals.models import (
 from hubs.reporting.indicator_models import IndicatorValue
 from hubs.reporting.models import ActivityEvent
 from hubs.safetyplans.models import SafetyPlan, SafetyPlanProposal
-from hubs.staff.models import ApiToken, HubMembership, LoginAttempt, User, UserSession
+from hubs.staff.models import ApiToken, LoginAttempt, TeamMembership, User, UserSession
 from hubs.support.models import (
     Contact,
     ContactActivity,
@@ -55,6 +57,7 @@ from hubs.trackers.models import EmploymentCheck, HealthCheckRecord, IpsReferral
 __all__ = [
     "ActivityEvent",
     "ApiToken",
+    "Area",
     "AuditEvent",
     "BreakGlassAccess",
     "CarePlan",
@@ -76,13 +79,11 @@ __all__ = [
     "FeedbackResponse",
     "GpPractice",
     "HealthCheckRecord",
-    "Hub",
-    "HubMembership",
     "IndicatorValue",
     "IpsReferral",
-    "Lcp",
     "LeadWorkerChange",
     "LoginAttempt",
+    "Neighbourhood",
     "OfferNeed",
     "OnwardPlan",
     "Organisation",
@@ -90,6 +91,7 @@ __all__ = [
     "OutcomeMeasure",
     "Person",
     "PersonContact",
+    "Place",
     "PortalAccount",
     "Referral",
     "ReferralEvent",
@@ -102,6 +104,8 @@ __all__ = [
     "ServiceSession",
     "Signposting",
     "StaffTask",
+    "Team",
+    "TeamMembership",
     "Transition",
     "TransitionEvent",
     "User",

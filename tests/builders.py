@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hubs.directory.models import Hub, Service, ServiceKind
+from hubs.directory.models import Service, ServiceKind, Team
 from hubs.people.models import Person
 from hubs.referrals.models import Episode, NeedDomain, Severity
 from hubs.staff.models import User
@@ -22,7 +22,7 @@ RECEIVED_DAYS_AGO = 20
 
 
 def caseload(
-    hub: Hub,
+    team: Team,
     worker: User,
     count: int,
     *,
@@ -33,13 +33,13 @@ def caseload(
     """`count` people accepted into `hub` on `received_on`, each with `worker` in the care
     team (as lead unless `lead` is given), and each with contacts, health checks and a
     signposting."""
-    practice = factories.practice_of(hub)
+    practice = factories.practice_of(team)
     offer = factories.ServiceFactory(kind=ServiceKind.COMMUNITY_OFFER)
     episodes = []
     for n in range(count):
         person = factories.PersonFactory(gp_practice=practice)
         episode = factories.EpisodeFactory(
-            hub=hub,
+            team=team,
             person=person,
             lead_worker=lead or worker,
             care_team=[worker] if lead else [],

@@ -21,7 +21,7 @@ from flask_sqlalchemy import SQLAlchemy
 
 from hubs import create_app
 from hubs.config import TestingConfig
-from hubs.directory.models import Hub, Organisation, OrganisationKind
+from hubs.directory.models import Organisation, OrganisationKind, Team
 from hubs.extensions import db as _db
 from hubs.people.models import ConsentSection, Person
 from hubs.people.services import create_portal_account, grant_consent
@@ -154,8 +154,8 @@ def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
 class World:
     """Two hubs, staff in every access role, and people on each side of the boundaries."""
 
-    hub_a: Hub
-    hub_b: Hub
+    hub_a: Team
+    hub_b: Team
     trust: Organisation
     vcse: Organisation
     other_vcse: Organisation
@@ -168,23 +168,23 @@ class World:
 def _staff(
     role: StaffRole,
     org: Organisation,
-    hub: Hub | None,
+    team: Team | None,
     kind: MembershipKind = MembershipKind.MEMBER,
 ) -> User:
     user = factories.UserFactory(role=role, organisation=org)
-    if hub is not None:
-        factories.HubMembershipFactory(user=user, hub=hub, kind=kind)
+    if team is not None:
+        factories.TeamMembershipFactory(user=user, team=team, kind=kind)
     return user
 
 
 @pytest.fixture
 def world(db: object) -> World:
-    hub_a, hub_b = factories.HubFactory(), factories.HubFactory()
+    hub_a, hub_b = factories.TeamFactory(), factories.TeamFactory()
     trust = factories.OrganisationFactory(kind=OrganisationKind.NHS_TRUST)
     vcse = factories.OrganisationFactory(kind=OrganisationKind.VCSE)
     other_vcse = factories.OrganisationFactory(kind=OrganisationKind.VCSE)
-    practice_a = factories.GpPracticeFactory(lcp=hub_a.lcp)
-    practice_b = factories.GpPracticeFactory(lcp=hub_b.lcp)
+    practice_a = factories.GpPracticeFactory(neighbourhood=hub_a.neighbourhood)
+    practice_b = factories.GpPracticeFactory(neighbourhood=hub_b.neighbourhood)
     users = {
         "clinician": _staff(StaffRole.MENTAL_HEALTH_NURSE, trust, hub_a),
         "other_hub_clinician": _staff(StaffRole.MENTAL_HEALTH_NURSE, trust, hub_b),
@@ -223,7 +223,7 @@ def allocated(world: World) -> Episode:
     """person_a, referred 20 days ago, accepted into hub_a today: the clinician leads, the
     VCSE worker is in the care team (the support, tracker and caseload tests' person)."""
     return factories.EpisodeFactory(
-        hub=world.hub_a,
+        team=world.hub_a,
         person=world.person_a,
         lead_worker=world.users["clinician"],
         care_team=[world.users["vcse_worker"]],

@@ -14,7 +14,7 @@ from nhs_number import is_valid
 
 from hubs import create_app
 from hubs.config import DEV_SECRET, ProductionConfig, UnsafeConfiguration, config_from_env
-from hubs.directory.models import Lcp, Service
+from hubs.directory.models import Neighbourhood, Service
 from hubs.extensions import db as _db
 from hubs.people import services as people_services
 from hubs.people.models import Consent, Person, PortalAccount
@@ -57,7 +57,7 @@ def _scalars(db, statement) -> list:
 def _counts(db) -> dict[str, int]:
     return {
         model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-        for model in (User, Person, Consent, PortalAccount, Lcp, Service)
+        for model in (User, Person, Consent, PortalAccount, Neighbourhood, Service)
     }
 
 
@@ -97,7 +97,9 @@ def test_demo_creates_fifty_synthetic_people_with_valid_999_nhs_numbers(db, demo
 def test_demo_people_are_registered_with_real_lcp_practices(db, demo):
     people = _scalars(db, sa.select(Person))
 
-    assert all(p.gp_practice is not None and not p.gp_practice.lcp.is_demo for p in people)
+    assert all(
+        p.gp_practice is not None and not p.gp_practice.neighbourhood.is_demo for p in people
+    )
 
 
 def test_demo_creates_staff_in_every_role(db, demo):
@@ -133,7 +135,7 @@ def test_demo_staff_see_demo_people_through_hub_and_consent(db, demo):
     analyst = people_services.list_people(db.session, user("analyst@demo"), per_page=100)
 
     assert nurse.total > 0
-    assert all(p.gp_practice.lcp.code == "HATCH" for p in nurse.items)
+    assert all(p.gp_practice.neighbourhood.code == "HATCH" for p in nurse.items)
     assert 0 < connector.total <= nurse.total
     assert analyst.total == 0
 
@@ -283,8 +285,8 @@ def test_demo_gives_the_connector_and_the_hatch_manager_realistic_caseloads(db, 
     )
     assert connector.flagged(Flag.NO_RECENT_CONTACT) and connector.follow_ups
     manager = user("manager@hatch.demo")
-    [hub] = queries.managed_hubs(db.session, manager)
-    view = overview.hub_overview(db.session, hub, weighting, today())
+    [team] = queries.managed_teams(db.session, manager)
+    view = overview.hub_overview(db.session, team, weighting, today())
     assert len([w for w in view.workers if w.people]) >= 5
     assert view.waiting_total and view.awaiting_first_contact and view.no_recent_contact
     for model in (Contact, Signposting, HealthCheckRecord):

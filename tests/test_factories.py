@@ -31,7 +31,7 @@ def test_a_referral_in_each_state_is_accepted_by_the_database(db, trait, status)
     db.session.expire_all()
     assert referral.status == status and (referral.closed_on is None) == status.is_open
     assert [(n.domain, n.severity) for n in referral.needs] == list(factories.DEFAULT_NEEDS)
-    assert referral.service == factories.hub_team(referral.hub)
+    assert referral.service == factories.hub_team(referral.team)
 
 
 def test_an_episode_has_its_accepted_referral_and_its_lead_and_team_in_the_care_team(db):
@@ -39,10 +39,10 @@ def test_an_episode_has_its_accepted_referral_and_its_lead_and_team_in_the_care_
     episode = factories.EpisodeFactory(care_team=[colleague], active=True)
     db.session.expire_all()
     assert episode.referral.status == ReferralStatus.ACCEPTED
-    assert (episode.referral.person, episode.referral.hub) == (episode.person, episode.hub)
+    assert (episode.referral.person, episode.referral.team) == (episode.person, episode.team)
     assert [m.user for m in episode.care_team] == [episode.lead_worker, colleague]
     assert episode.status == EpisodeStatus.ACTIVE and episode.started_on is not None
-    assert episode.lead_worker.memberships[0].hub == episode.hub
+    assert episode.lead_worker.memberships[0].team == episode.team
 
 
 TRANSITION_TRAITS = ["planning", "joint_meeting_held", "accepted", "parallel_support", "completed"]
@@ -55,11 +55,11 @@ def test_a_transition_in_each_state_is_accepted_by_the_database(db, trait, into_
     transition = factories.TransitionFactory(kind=kind, **({trait: True} if trait else {}))
     db.session.expire_all()
     assert transition.state == (TransitionState(trait) if trait else TransitionState.IDENTIFIED)
-    assert (transition.receiving_hub is not None) == into_hub
+    assert (transition.receiving_team is not None) == into_hub
     expected = transition.kind.sending_service_kind
     assert transition.sending_episode.referral.service.kind == expected
     if transition.state.is_accepted and into_hub:
-        assert transition.receiving_episode.hub == transition.receiving_hub
+        assert transition.receiving_episode.team == transition.receiving_team
 
 
 @pytest.mark.parametrize("trait", ["", "agreed", "under_review", "superseded"])

@@ -71,7 +71,7 @@ def test_migrations_downgrade_to_base_and_upgrade_to_head_again(file_app):
     built = _tables()
     assert head is not None
     assert set(_db.metadata.tables) <= built
-    assert PERSON_TABLES | {"audit_events", "users", "lcps", "hubs"} <= built
+    assert PERSON_TABLES | {"audit_events", "users", "neighbourhoods", "teams"} <= built
 
     flask_migrate.downgrade(revision="base")
     assert _tables() == set()

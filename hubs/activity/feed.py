@@ -27,7 +27,7 @@ from hubs.activity.rows import COMPARED_COLUMNS, row_values
 from hubs.activity.sources import SOURCES, one_person
 from hubs.careplans.services import care_plan_agreed
 from hubs.core.pseudonym import from_config
-from hubs.directory.models import Hub, Lcp
+from hubs.directory.models import Neighbourhood, team_coverage
 from hubs.outcomes.services import outcome_measure_recorded
 from hubs.pathways.discharge import episode_discharged
 from hubs.pathways.services import transition_completed, transition_started
@@ -90,9 +90,16 @@ CLOCK_TYPES: dict[ClockEventKind, frozenset[ActivityType]] = {
 }
 
 
-def lcp_codes(session: Session) -> dict[int, str]:
-    """Hub id → its LCP's code (a handful of rows)."""
-    return dict(session.execute(sa.select(Hub.id, Lcp.code).join(Lcp)).tuples().all())
+def neighbourhood_codes(session: Session) -> dict[int, str]:
+    """Team id → the code of the one neighbourhood it covers (a Leeds hub's LCP). Teams
+    covering several have none here: the row's team, place and area still say where."""
+    rows = session.execute(
+        sa.select(team_coverage.c.team_id, sa.func.min(Neighbourhood.code))
+        .join(Neighbourhood, Neighbourhood.id == team_coverage.c.neighbourhood_id)
+        .group_by(team_coverage.c.team_id)
+        .having(sa.func.count() == 1)
+    )
+    return dict(rows.tuples().all())
 
 
 def sync_person(session: Session, person_id: int, types: Iterable[ActivityType]) -> None:
@@ -102,11 +109,11 @@ def sync_person(session: Session, person_id: int, types: Iterable[ActivityType])
     if person is None or not chosen:
         return
     pseudonyms = from_config()
-    lcps = lcp_codes(session)
+    neighbourhoods = neighbourhood_codes(session)
     wanted = {}
     for event_type in chosen:
         for fact in SOURCES[event_type](session, one_person(person_id)):
-            row = row_values(fact, person, lcps.get(fact.hub_id or 0), pseudonyms)
+            row = row_values(fact, person, neighbourhoods.get(fact.team_id or 0), pseudonyms)
             wanted[row["event_key"]] = row
     have = _current_rows(session, pseudonyms.person(person_id), chosen)
     stale = [key for key in have if key not in wanted]

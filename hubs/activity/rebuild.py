@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from hubs.activity.demographics import person_facts
-from hubs.activity.feed import lcp_codes
+from hubs.activity.feed import neighbourhood_codes
 from hubs.activity.rows import row_values
 from hubs.activity.sources import SOURCES, person_range
 from hubs.core.db import refresh_planner_statistics
@@ -42,7 +42,7 @@ def rebuild(
         sa.delete(ActivityEvent).where(ActivityEvent.event_key.not_like(f"{SYNTHETIC_KEY_PREFIX}%"))
     )
     pseudonyms = from_config()
-    lcps = lcp_codes(session)
+    neighbourhoods = neighbourhood_codes(session)
     ids = list(session.scalars(sa.select(Person.id).order_by(Person.id)))
     counts: Counter[ActivityType] = Counter({event_type: 0 for event_type in SOURCES})
     with tqdm(total=len(ids), unit="people", disable=not progress, desc="Rebuilding") as bar:
@@ -53,7 +53,9 @@ def rebuild(
             for event_type, facts in SOURCES.items():
                 for fact in facts(session, scope):
                     person = people[fact.person_id]
-                    rows.append(row_values(fact, person, lcps.get(fact.hub_id or 0), pseudonyms))
+                    rows.append(
+                        row_values(fact, person, neighbourhoods.get(fact.team_id or 0), pseudonyms)
+                    )
                     counts[event_type] += 1
             if rows:
                 # Core insert of the table: the ORM's bulk path costs more than the database.

@@ -25,8 +25,8 @@ COMPARED_COLUMNS = (
     "started_on",
     "pseudonym",
     "case_key",
-    "hub_id",
-    "lcp_code",
+    "team_id",
+    "neighbourhood_code",
     "age_band",
     "sex",
     "ethnic_group",
@@ -51,7 +51,7 @@ class Fact:
     event_type: ActivityType
     source: str
     person_id: int
-    hub_id: int | None
+    team_id: int | None
     occurred_on: dt.date
     started_on: dt.date | None = None
     case: str | None = None
@@ -65,7 +65,7 @@ def days_between(start: dt.date | None, end: dt.date) -> float | None:
 
 
 def row_values(
-    fact: Fact, person: PersonFacts, lcp_code: str | None, pseudonyms: Pseudonymiser
+    fact: Fact, person: PersonFacts, neighbourhood_code: str | None, pseudonyms: Pseudonymiser
 ) -> dict[str, Any]:
     """The values of one `ActivityEvent` (without id and recorded_at)."""
     if fact.detail is not None and len(fact.detail) > 40:
@@ -77,8 +77,8 @@ def row_values(
         "started_on": fact.started_on,
         "pseudonym": pseudonyms.person(person.id),
         "case_key": pseudonyms.case(fact.case) if fact.case else None,
-        "hub_id": fact.hub_id,
-        "lcp_code": lcp_code,
+        "team_id": fact.team_id,
+        "neighbourhood_code": neighbourhood_code,
         "age_band": age_band(person.date_of_birth, fact.occurred_on),
         "sex": person.sex,
         "ethnic_group": ethnic_group(person.ethnic_category),

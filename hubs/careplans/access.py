@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hubs.careplans.models import CarePlan, PlanStatus
 from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound, PermissionDenied
-from hubs.people.access import get_person_for, has_break_glass, hub_ids_of
+from hubs.people.access import get_person_for, has_break_glass, team_ids_of
 from hubs.people.models import ConsentSection, Person
 from hubs.people.services import shared_sections
 from hubs.referrals.models import CareTeamMember, Episode
@@ -51,14 +51,14 @@ def is_clinically_involved(session: Session, user: User, person_id: int) -> bool
     """In the care team of one of the person's episodes, or a clinician of its hub."""
     if user.access_role not in CLINICAL:
         return False
-    team = sa.select(CareTeamMember.episode_id).where(
+    care_team = sa.select(CareTeamMember.episode_id).where(
         CareTeamMember.user_id == user.id, CareTeamMember.left_on.is_(None)
     )
     found = session.scalar(
         sa.select(Episode.id)
         .where(
             Episode.person_id == person_id,
-            sa.or_(Episode.hub_id.in_(hub_ids_of(user)), Episode.id.in_(team)),
+            sa.or_(Episode.team_id.in_(team_ids_of(user)), Episode.id.in_(care_team)),
         )
         .limit(1)
     )

@@ -56,15 +56,15 @@ def _clinician_for(session: Session, episode: Episode) -> User:
     """The lead worker if they are a clinician, else a clinician of the episode's hub
     (a connector can lead an episode but the care plan is written by the clinical team)."""
     from hubs.careplans.access import CLINICAL
-    from hubs.staff.models import HubMembership
+    from hubs.staff.models import TeamMembership
 
     lead = session.get(User, episode.lead_worker_id)
     if lead is not None and lead.access_role in CLINICAL:
         return lead
     return session.execute(
         sa.select(User)
-        .join(HubMembership)
-        .where(HubMembership.hub_id == episode.hub_id, User.role == "mental_health_nurse")
+        .join(TeamMembership)
+        .where(TeamMembership.team_id == episode.team_id, User.role == "mental_health_nurse")
         .order_by(User.id)
         .limit(1)
     ).scalar_one()

@@ -20,7 +20,7 @@ from hubs.careplans.versioning import remind_review
 from hubs.extensions import db
 from hubs.referrals.models import Episode
 from hubs.referrals.states import EpisodeStatus
-from hubs.staff.queries import active_managers_by_hub, active_user_ids
+from hubs.staff.queries import active_managers_by_team, active_user_ids
 
 # "Due soon" starts at most about a month before.
 CARE_PLAN_WINDOW = dt.timedelta(days=32)
@@ -40,14 +40,14 @@ def care_plan_reviews_due(now: dt.datetime) -> int:
         )
     ).all()
     rows = session.execute(
-        sa.select(CarePlan, Episode.lead_worker_id, Episode.hub_id)
+        sa.select(CarePlan, Episode.lead_worker_id, Episode.team_id)
         .join(Episode, Episode.id == CarePlan.episode_id)
         .where(CarePlan.id.in_(ids))
     ).all()
     active = active_user_ids(session, {lead for _, lead, _ in rows})
-    managers = active_managers_by_hub(session, {hub for _, _, hub in rows})
+    managers = active_managers_by_team(session, {team for _, _, team in rows})
     created = 0
-    for plan, lead, hub in rows:
+    for plan, lead, team in rows:
         if plan.agreed_at is None:
             continue
         review = versioning.care_plan_review(plan.agreed_at.date(), plan.review_due_on, day)
@@ -58,7 +58,7 @@ def care_plan_reviews_due(now: dt.datetime) -> int:
             plan,
             review,
             leads,
-            managers.get(hub, []),
+            managers.get(team, []),
             link=f"/episodes/{plan.episode_id}/care-plan",
         )
     return created

@@ -54,30 +54,30 @@ def worker_caseload(worker_id: int) -> Any:
     """A worker's caseload in the hubs you manage (404 for anyone else's staff)."""
     user = actor()
     member = queries.get_managed_worker(db.session, user, worker_id)
-    hub_ids = [h.id for h in queries.managed_hubs(db.session, user)]
-    caseload = queries.worker_caseload(db.session, member, weighting(), today(), hub_ids=hub_ids)
+    team_ids = [h.id for h in queries.managed_teams(db.session, user)]
+    caseload = queries.worker_caseload(db.session, member, weighting(), today(), team_ids=team_ids)
     audit.record("caseload.view", actor=user, record_type="caseload", record_id=member.id)
     return _dump_then_commit(CaseloadSchema, caseload)
 
 
-@blp.route("/hubs/<int:hub_id>")
+@blp.route("/teams/<int:team_id>")
 @blp.response(200, HubOverviewSchema)
-def hub_overview(hub_id: int) -> Any:
+def hub_overview(team_id: int) -> Any:
     """A hub you manage: caseload per worker (count and weighted), waiting list, gaps."""
     user = actor()
-    hub = queries.get_managed_hub(db.session, user, hub_id)
-    view = overview.hub_overview(db.session, hub, weighting(), today())
-    audit.record("caseload.hub_view", actor=user, record_type="hub", record_id=hub.id)
+    team = queries.get_managed_team(db.session, user, team_id)
+    view = overview.hub_overview(db.session, team, weighting(), today())
+    audit.record("caseload.hub_view", actor=user, record_type="team", record_id=team.id)
     return _dump_then_commit(HubOverviewSchema, view)
 
 
-@blp.route("/hubs/<int:hub_id>/reassign", methods=["POST"])
+@blp.route("/teams/<int:team_id>/reassign", methods=["POST"])
 @blp.arguments(BulkReassignSchema)
 @blp.response(200, TransferSchema)
 @requires_recent_second_factor
-def reassign(data: dict[str, Any], hub_id: int) -> Any:
+def reassign(data: dict[str, Any], team_id: int) -> Any:
     """Move up to 100 people from one worker to another with a reason: all or nothing."""
-    hub = queries.get_managed_hub(db.session, actor(), hub_id)
-    transfer = services.bulk_reassign(db.session, actor(), hub, **data)
+    team = queries.get_managed_team(db.session, actor(), team_id)
+    transfer = services.bulk_reassign(db.session, actor(), team, **data)
     db.session.commit()
     return transfer

@@ -18,7 +18,7 @@ class CaseloadTransfer(Base):
     __tablename__ = "caseload_transfers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    hub_id: Mapped[int] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     from_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     to_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.Text)

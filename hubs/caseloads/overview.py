@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from hubs.caseloads.queries import ContactAndReviews, contact_and_reviews, highest
 from hubs.caseloads.rules import Weighting, has_gone_without_contact, is_review_overdue
-from hubs.directory.models import Hub
+from hubs.directory.models import Team
 from hubs.referrals.access import OPEN_EPISODE_STATUSES
 from hubs.referrals.clocks import ClockState
 from hubs.referrals.models import CareTeamMember, Episode, Referral, ReferralNeed, Severity
 from hubs.referrals.queries import ReferralClocks, clocks_for_many
 from hubs.referrals.states import OPEN_REFERRAL_STATUSES, EpisodeStatus
-from hubs.staff.models import AccountKind, HubMembership, StaffRole, User
+from hubs.staff.models import AccountKind, StaffRole, TeamMembership, User
 
 LIST_LIMIT = 50
 # Roles that do not hold a caseload are listed only if they somehow have one.
@@ -58,7 +58,7 @@ class PersonNote:
 
 @dataclass(frozen=True)
 class HubOverview:
-    hub: Hub
+    team: Team
     weighting: Weighting
     workers: list[WorkerLoad]
     waiting: list[Waiting]
@@ -87,7 +87,7 @@ class OpenEpisode(Protocol):
     lead_worker_id: int
 
 
-def _hub_episodes(session: Session, hub_id: int) -> list[OpenEpisode]:
+def _hub_episodes(session: Session, team_id: int) -> list[OpenEpisode]:
     return list(
         session.execute(  # type: ignore[arg-type]
             sa.select(
@@ -97,7 +97,7 @@ def _hub_episodes(session: Session, hub_id: int) -> list[OpenEpisode]:
                 Episode.opened_at,
                 Episode.lead_worker_id,
             )
-            .where(Episode.hub_id == hub_id, Episode.status.in_(OPEN_EPISODE_STATUSES))
+            .where(Episode.team_id == team_id, Episode.status.in_(OPEN_EPISODE_STATUSES))
             .order_by(Episode.opened_at, Episode.id)
         )
     )
@@ -128,26 +128,26 @@ def _whole(lists: dict[str, list], episodes: dict[int, Episode]) -> dict[str, li
     return out
 
 
-def _team_by_episode(session: Session, hub_id: int) -> dict[int, set[int]]:
-    open_in_hub = sa.select(Episode.id).where(
-        Episode.hub_id == hub_id, Episode.status.in_(OPEN_EPISODE_STATUSES)
+def _team_by_episode(session: Session, team_id: int) -> dict[int, set[int]]:
+    open_in_team = sa.select(Episode.id).where(
+        Episode.team_id == team_id, Episode.status.in_(OPEN_EPISODE_STATUSES)
     )
     rows = session.execute(
         sa.select(CareTeamMember.episode_id, CareTeamMember.user_id).where(
-            CareTeamMember.episode_id.in_(open_in_hub), CareTeamMember.left_on.is_(None)
+            CareTeamMember.episode_id.in_(open_in_team), CareTeamMember.left_on.is_(None)
         )
     )
-    team: dict[int, set[int]] = defaultdict(set)
+    care_team: dict[int, set[int]] = defaultdict(set)
     for episode_id, user_id in rows:
-        team[episode_id].add(user_id)
-    return team
+        care_team[episode_id].add(user_id)
+    return care_team
 
 
-def _severities(session: Session, hub_id: int) -> dict[int, list[Severity]]:
+def _severities(session: Session, team_id: int) -> dict[int, list[Severity]]:
     rows = session.execute(
         sa.select(Episode.id, ReferralNeed.severity)
         .join(ReferralNeed, ReferralNeed.referral_id == Episode.referral_id)
-        .where(Episode.hub_id == hub_id, Episode.status.in_(OPEN_EPISODE_STATUSES))
+        .where(Episode.team_id == team_id, Episode.status.in_(OPEN_EPISODE_STATUSES))
     )
     found: dict[int, list[Severity]] = defaultdict(list)
     for episode_id, severity in rows:
@@ -155,13 +155,13 @@ def _severities(session: Session, hub_id: int) -> dict[int, list[Severity]]:
     return found
 
 
-def _members(session: Session, hub_id: int) -> list[User]:
+def _members(session: Session, team_id: int) -> list[User]:
     return list(
         session.scalars(
             sa.select(User)
-            .join(HubMembership, HubMembership.user_id == User.id)
+            .join(TeamMembership, TeamMembership.user_id == User.id)
             .where(
-                HubMembership.hub_id == hub_id,
+                TeamMembership.team_id == team_id,
                 User.is_active.is_(True),
                 User.kind == AccountKind.STAFF,
             )
@@ -172,7 +172,7 @@ def _members(session: Session, hub_id: int) -> list[User]:
 
 def worker_loads(
     episodes: Sequence[OpenEpisode],
-    team: dict[int, set[int]],
+    care_team: dict[int, set[int]],
     severities: dict[int, list[Severity]],
     members: list[User],
     weighting: Weighting,
@@ -181,7 +181,7 @@ def worker_loads(
     people: dict[int, dict[int, list[Severity]]] = defaultdict(lambda: defaultdict(list))
     leads: dict[int, set[int]] = defaultdict(set)
     for episode in episodes:
-        for user_id in team.get(episode.id, set()) | {episode.lead_worker_id}:
+        for user_id in care_team.get(episode.id, set()) | {episode.lead_worker_id}:
             people[user_id][episode.person_id] += severities.get(episode.id, [])
         leads[episode.lead_worker_id].add(episode.person_id)
     loads = []
@@ -197,11 +197,11 @@ def worker_loads(
     return sorted(loads, key=lambda w: (-w.weighted, -w.people, w.worker.display_name))
 
 
-def _waiting(session: Session, hub_id: int, today: dt.date) -> list[Waiting]:
+def _waiting(session: Session, team_id: int, today: dt.date) -> list[Waiting]:
     referrals = list(
         session.scalars(
             sa.select(Referral)
-            .where(Referral.hub_id == hub_id, Referral.status.in_(OPEN_REFERRAL_STATUSES))
+            .where(Referral.team_id == team_id, Referral.status.in_(OPEN_REFERRAL_STATUSES))
             .options(
                 joinedload(Referral.person),
                 joinedload(Referral.service),
@@ -244,26 +244,26 @@ def _lists(
     return lists
 
 
-def hub_overview(session: Session, hub: Hub, weighting: Weighting, today: dt.date) -> HubOverview:
+def hub_overview(session: Session, team: Team, weighting: Weighting, today: dt.date) -> HubOverview:
     """Everything the hub's manager watches, for one hub."""
-    episodes = _hub_episodes(session, hub.id)
-    members = _members(session, hub.id)
+    episodes = _hub_episodes(session, team.id)
+    members = _members(session, team.id)
     facts = contact_and_reviews(session, (e.person_id for e in episodes), today)
     loads = worker_loads(
         episodes,
-        _team_by_episode(session, hub.id),
-        _severities(session, hub.id),
+        _team_by_episode(session, team.id),
+        _severities(session, team.id),
         members,
         weighting,
     )
-    waiting = _waiting(session, hub.id, today)
+    waiting = _waiting(session, team.id, today)
     lists = _lists(episodes, facts, {m.id for m in members}, today)
     totals = {name: len(items) for name, items in lists.items()}
     cut = {name: items[:LIST_LIMIT] for name, items in lists.items()}
     shown = _whole(cut, _shown(session, cut))
     states = [w.clocks.headline.state for w in waiting]
     return HubOverview(
-        hub=hub,
+        team=team,
         weighting=weighting,
         workers=loads,
         waiting=waiting[:LIST_LIMIT],

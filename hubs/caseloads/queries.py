@@ -21,15 +21,15 @@ from hubs.careplans.versioning import IN_FORCE, PlanReview, ReviewState
 from hubs.caseloads.rules import Flag, PersonPlanReviews, Weighting, flags_for
 from hubs.core.errors import NotFound
 from hubs.core.types import today as utc_today
-from hubs.directory.models import Hub
+from hubs.directory.models import Team
 from hubs.people.models import Person
 from hubs.referrals.access import open_episodes_of
 from hubs.referrals.models import Episode, Referral, Severity
 from hubs.referrals.queries import ReferralClocks, clocks_for_many
 from hubs.safetyplans.models import SafetyPlan
-from hubs.staff.models import HubMembership, User
-from hubs.staff.queries import get_managed_hub as get_managed_hub  # re-exported (see below)
-from hubs.staff.queries import managed_hub_ids
+from hubs.staff.models import TeamMembership, User
+from hubs.staff.queries import get_managed_team as get_managed_team  # re-exported (see below)
+from hubs.staff.queries import managed_team_ids
 from hubs.support.models import Contact, Reached, Signposting, SignpostingOutcome
 from hubs.trackers.queries import health_status_for_many
 from hubs.trackers.rules import HealthCheckStatus
@@ -187,11 +187,11 @@ class Caseload:
 
 
 def _worker_episodes(
-    session: Session, worker_id: int, hub_ids: Sequence[int] | None
+    session: Session, worker_id: int, team_ids: Sequence[int] | None
 ) -> list[Episode]:
     query = sa.select(Episode).where(Episode.id.in_(open_episodes_of(worker_id)))
-    if hub_ids is not None:
-        query = query.where(Episode.hub_id.in_(hub_ids))
+    if team_ids is not None:
+        query = query.where(Episode.team_id.in_(team_ids))
     return list(
         session.scalars(
             # Many-to-one rows joined in the same statement; needs in one more.
@@ -244,10 +244,10 @@ def worker_caseload(
     weighting: Weighting,
     today: dt.date,
     *,
-    hub_ids: Sequence[int] | None = None,
+    team_ids: Sequence[int] | None = None,
 ) -> Caseload:
     """The people a worker supports now; `hub_ids` limits it to hubs a manager manages."""
-    episodes = _worker_episodes(session, worker.id, hub_ids)
+    episodes = _worker_episodes(session, worker.id, team_ids)
     by_person: dict[int, list[Episode]] = defaultdict(list)
     for episode in episodes:
         by_person[episode.person_id].append(episode)
@@ -287,9 +287,11 @@ def follow_ups_due(
 # reach `get_managed_hub` through this module.
 
 
-def managed_hubs(session: Session, user: User) -> list[Hub]:
+def managed_teams(session: Session, user: User) -> list[Team]:
     return list(
-        session.scalars(sa.select(Hub).where(Hub.id.in_(managed_hub_ids(user))).order_by(Hub.name))
+        session.scalars(
+            sa.select(Team).where(Team.id.in_(managed_team_ids(user))).order_by(Team.name)
+        )
     )
 
 
@@ -297,8 +299,8 @@ def get_managed_worker(session: Session, manager: User, worker_id: int) -> User:
     """A member of staff in a hub the manager manages; anyone else answers 404."""
     worker = session.scalar(
         sa.select(User)
-        .join(HubMembership, HubMembership.user_id == User.id)
-        .where(User.id == worker_id, HubMembership.hub_id.in_(managed_hub_ids(manager)))
+        .join(TeamMembership, TeamMembership.user_id == User.id)
+        .where(User.id == worker_id, TeamMembership.team_id.in_(managed_team_ids(manager)))
         .limit(1)
     )
     if worker is None:

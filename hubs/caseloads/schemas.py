@@ -78,8 +78,8 @@ def _person_note(note: Any) -> dict[str, Any]:
 
 
 class HubOverviewSchema(ma.Schema):
-    hub_id = fields.Function(lambda v: v.hub.id)
-    hub_name = fields.Function(lambda v: v.hub.name)
+    team_id = fields.Function(lambda v: v.team.id)
+    team_name = fields.Function(lambda v: v.team.name)
     weighting = fields.Nested(WeightingSchema)
     workers = fields.List(fields.Nested(WorkerLoadSchema))
     waiting_total = fields.Integer()
@@ -116,7 +116,7 @@ class BulkReassignSchema(ma.Schema):
 
 class TransferSchema(ma.Schema):
     id = fields.Integer()
-    hub_id = fields.Integer()
+    team_id = fields.Integer()
     from_user_id = fields.Integer()
     to_user_id = fields.Integer()
     reason = fields.String()

@@ -16,35 +16,35 @@ from hubs.caseloads.models import CaseloadTransfer, CaseloadTransferEpisode
 from hubs.core import audit
 from hubs.core.access import AccessRole
 from hubs.core.errors import PermissionDenied, ValidationError
-from hubs.directory.models import Hub
+from hubs.directory.models import Team
 from hubs.referrals import services as referral_services
 from hubs.referrals.access import OPEN_EPISODE_STATUSES
 from hubs.referrals.models import CareTeamMember, Episode
-from hubs.staff.models import AccountKind, HubMembership, MembershipKind, User
+from hubs.staff.models import AccountKind, MembershipKind, TeamMembership, User
 
 MAX_BULK_REASSIGN = 100
 
 
-def _require_manager(session: Session, actor: User, hub: Hub) -> None:
+def _require_manager(session: Session, actor: User, team: Team) -> None:
     manages = session.scalar(
-        sa.select(HubMembership.id).where(
-            HubMembership.user_id == actor.id,
-            HubMembership.hub_id == hub.id,
-            HubMembership.kind == MembershipKind.MANAGER,
+        sa.select(TeamMembership.id).where(
+            TeamMembership.user_id == actor.id,
+            TeamMembership.team_id == team.id,
+            TeamMembership.kind == MembershipKind.MANAGER,
         )
     )
     if actor.access_role != AccessRole.MANAGER or manages is None:
         raise PermissionDenied("Only the hub's team manager can move people between workers")
 
 
-def _hub_worker(session: Session, hub: Hub, user_id: int | None, field: str) -> User:
+def _team_worker(session: Session, team: Team, user_id: int | None, field: str) -> User:
     worker = (
         session.scalar(
             sa.select(User)
-            .join(HubMembership, HubMembership.user_id == User.id)
+            .join(TeamMembership, TeamMembership.user_id == User.id)
             .where(
                 User.id == user_id,
-                HubMembership.hub_id == hub.id,
+                TeamMembership.team_id == team.id,
                 User.kind == AccountKind.STAFF,
             )
         )
@@ -57,7 +57,7 @@ def _hub_worker(session: Session, hub: Hub, user_id: int | None, field: str) -> 
 
 
 def _episodes(
-    session: Session, hub: Hub, from_user: User, episode_ids: Sequence[int]
+    session: Session, team: Team, from_user: User, episode_ids: Sequence[int]
 ) -> list[Episode]:
     """The chosen episodes, each open, in this hub and on the from-worker's caseload."""
     wanted = list(dict.fromkeys(episode_ids))
@@ -75,7 +75,7 @@ def _episodes(
             sa.select(Episode)
             .where(
                 Episode.id.in_(wanted),
-                Episode.hub_id == hub.id,
+                Episode.team_id == team.id,
                 Episode.status.in_(OPEN_EPISODE_STATUSES),
                 sa.or_(Episode.lead_worker_id == from_user.id, Episode.id.in_(in_team)),
             )
@@ -95,7 +95,7 @@ def _episodes(
 def bulk_reassign(
     session: Session,
     actor: User,
-    hub: Hub,
+    team: Team,
     *,
     from_user_id: int | None,
     to_user_id: int | None,
@@ -103,9 +103,9 @@ def bulk_reassign(
     reason: str,
 ) -> CaseloadTransfer:
     """The manager moves up to 100 people from one worker to another, with a reason."""
-    _require_manager(session, actor, hub)
-    from_user = _hub_worker(session, hub, from_user_id, "from_user_id")
-    to_user = _hub_worker(session, hub, to_user_id, "to_user_id")
+    _require_manager(session, actor, team)
+    from_user = _team_worker(session, team, from_user_id, "from_user_id")
+    to_user = _team_worker(session, team, to_user_id, "to_user_id")
     if not to_user.is_active:
         raise ValidationError("Choose a worker whose account is active", field="to_user_id")
     if to_user.id == from_user.id:
@@ -113,9 +113,13 @@ def bulk_reassign(
     why = (reason or "").strip()
     if not why:
         raise ValidationError("Give a reason for moving these people", field="reason")
-    episodes = _episodes(session, hub, from_user, episode_ids)
+    episodes = _episodes(session, team, from_user, episode_ids)
     transfer = CaseloadTransfer(
-        hub_id=hub.id, from_user_id=from_user.id, to_user_id=to_user.id, reason=why, by_id=actor.id
+        team_id=team.id,
+        from_user_id=from_user.id,
+        to_user_id=to_user.id,
+        reason=why,
+        by_id=actor.id,
     )
     session.add(transfer)
     session.flush()

@@ -87,26 +87,26 @@ def worker(worker_id: int) -> Page:
     """A worker's caseload in the hubs the manager manages (404 for anyone else's staff)."""
     user = actor()
     member = queries.get_managed_worker(db.session, user, worker_id)
-    hub_ids = [h.id for h in queries.managed_hubs(db.session, user)]
-    caseload = queries.worker_caseload(db.session, member, weighting(), today(), hub_ids=hub_ids)
+    team_ids = [h.id for h in queries.managed_teams(db.session, user)]
+    caseload = queries.worker_caseload(db.session, member, weighting(), today(), team_ids=team_ids)
     audit.record("caseload.view", actor=user, record_type="caseload", record_id=member.id)
     return _caseload_page(caseload, is_own=member.id == user.id)
 
 
-@bp.get("/hubs/")
+@bp.get("/teams/")
 def hubs() -> Response | str:
-    managed = queries.managed_hubs(db.session, actor())
+    managed = queries.managed_teams(db.session, actor())
     if len(managed) == 1:
-        return redirect(url_for("caseloads.hub", hub_id=managed[0].id))
+        return redirect(url_for("caseloads.team", team_id=managed[0].id))
     return render_template("caseloads/hubs.html", hubs=managed)
 
 
-@bp.get("/hubs/<int:hub_id>")
-def hub(hub_id: int) -> Page:
+@bp.get("/teams/<int:team_id>")
+def team(team_id: int) -> Page:
     """The manager's view of a hub they manage: caseloads by need, waiting list, gaps."""
-    found = queries.get_managed_hub(db.session, actor(), hub_id)
+    found = queries.get_managed_team(db.session, actor(), team_id)
     view = overview.hub_overview(db.session, found, weighting(), today())
-    audit.record("caseload.hub_view", actor=actor(), record_type="hub", record_id=found.id)
+    audit.record("caseload.hub_view", actor=actor(), record_type="team", record_id=found.id)
     # A hub team is 80 or more: its workers are shown a page at a time, heaviest first.
     number = page_arg()
     start = (number - 1) * PAGE_SIZE
@@ -114,7 +114,9 @@ def hub(hub_id: int) -> Page:
     return page("caseloads/hub.html", view=view, workers=workers)
 
 
-def _reassign_choices(form: forms.BulkReassignForm, team: list[Any], from_id: int | None) -> None:
+def _reassign_choices(
+    form: forms.BulkReassignForm, care_team: list[Any], from_id: int | None
+) -> None:
     form.to_user_id.choices = options(
         [("", "Choose a worker")]
         + [
@@ -122,7 +124,7 @@ def _reassign_choices(form: forms.BulkReassignForm, team: list[Any], from_id: in
                 str(w.worker.id),
                 f"{w.worker.display_name} ({w.people} people, weighted {w.weighted})",
             )
-            for w in team
+            for w in care_team
             if w.worker.id != from_id
         ]
     )
@@ -150,18 +152,18 @@ def _move_people(found: Any, form: forms.BulkReassignForm) -> str:
     return f"Moved {moved} {people} from {names[0]} to {names[1]}"
 
 
-@bp.route("/hubs/<int:hub_id>/reassign", methods=["GET", "POST"])
+@bp.route("/teams/<int:team_id>/reassign", methods=["GET", "POST"])
 @requires_recent_second_factor
-def reassign(hub_id: int) -> Page:
+def reassign(team_id: int) -> Page:
     """Move up to 100 people from one worker to another, with a reason, all or nothing."""
-    found = queries.get_managed_hub(db.session, actor(), hub_id)
+    found = queries.get_managed_team(db.session, actor(), team_id)
     form = forms.BulkReassignForm()
     if request.method == "GET":
         form.from_user_id.data = request.args.get("from", "")
     outcome = handle_form(
         form,
         lambda: _move_people(found, form),
-        done=lambda _: url_for("caseloads.hub", hub_id=hub_id),
+        done=lambda _: url_for("caseloads.team", team_id=team_id),
         message=lambda moved: moved,
     )
     if isinstance(outcome, Response):
@@ -174,7 +176,7 @@ def _reassign_page(found: Any, form: forms.BulkReassignForm, status: int) -> Pag
     from_id = _int(form.from_user_id.data)
     from_worker = next((w.worker for w in view.workers if w.worker.id == from_id), None)
     caseload = (
-        queries.worker_caseload(db.session, from_worker, weighting(), today(), hub_ids=[found.id])
+        queries.worker_caseload(db.session, from_worker, weighting(), today(), team_ids=[found.id])
         if from_worker
         else None
     )
@@ -183,11 +185,11 @@ def _reassign_page(found: Any, form: forms.BulkReassignForm, status: int) -> Pag
         audit.record(
             "caseload.view", actor=actor(), record_type="caseload", record_id=from_worker.id
         )
-    audit.record("caseload.hub_view", actor=actor(), record_type="hub", record_id=found.id)
+    audit.record("caseload.hub_view", actor=actor(), record_type="team", record_id=found.id)
     return page(
         "caseloads/reassign.html",
         status,
-        hub=found,
+        team=found,
         form=form,
         workers=view.workers,
         from_worker=from_worker,

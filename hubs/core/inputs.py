@@ -28,7 +28,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ISO_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 # Query and form fields that carry an id or a page number.
-NUMERIC_NAME = re.compile(r"(^|_)(id|page|per_page|hub)$")
+NUMERIC_NAME = re.compile(r"(^|_)(id|page|per_page|team|neighbourhood)$")
 
 
 class BoundedIntConverter(IntegerConverter):

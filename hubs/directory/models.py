@@ -12,41 +12,168 @@ from hubs.core.db import Base
 from hubs.core.types import enum_column
 
 
-class Lcp(Base):
-    """A Local Care Partnership: GP practices and local organisations serving a neighbourhood."""
+class RoutingRule(enum.StrEnum):
+    """How an area decides which team first owns a referral."""
 
-    __tablename__ = "lcps"
+    # Leeds: the person's GP practice → its neighbourhood (LCP) → the hub covering it.
+    PRACTICE = "practice"
+    # Leicester, Leicestershire and Rutland: every referral to the central access point, which
+    # triages and allocates to a team.
+    CENTRAL_ACCESS = "central_access"
+
+
+class Area(Base):
+    """An integrated care system's mental health footprint: its map, routing and targets."""
+
+    __tablename__ = "areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    is_early_implementer: Mapped[bool] = mapped_column(default=False)
-    # Demo LCPs are invented to fill out the city; real ones are named in the seed documents.
-    is_demo: Mapped[bool] = mapped_column(default=False)
+    # The strategy the area's indicators report against (dashboard and board pack captions).
+    strategy_name: Mapped[str] = mapped_column(sa.String(200))
+    routing: Mapped[RoutingRule] = mapped_column(enum_column(RoutingRule, "routing_rule", 20))
+    # The community mental health 4-week standard's target: 28 days, or a local stretch (42).
+    wait_target_days: Mapped[int] = mapped_column(default=28)
+    # What the area calls a neighbourhood in its screens ("Local Care Partnership").
+    neighbourhood_label: Mapped[str] = mapped_column(sa.String(60), default="Neighbourhood")
 
-    hub: Mapped[Hub | None] = relationship(back_populates="lcp", uselist=False)
+    places: Mapped[list[Place]] = relationship(back_populates="area", order_by="Place.name")
+
+    __table_args__ = (
+        sa.CheckConstraint("wait_target_days BETWEEN 1 AND 365", name="wait_target_range"),
+    )
 
     def __repr__(self) -> str:
-        return f"<Lcp {self.code}>"
+        return f"<Area {self.code}>"
 
 
-class Hub(Base):
-    """The integrated community mental health hub serving one LCP."""
+class Place(Base):
+    """A place within an area (Leeds is one; LLR has Leicester City, Leicestershire, Rutland)."""
 
-    __tablename__ = "hubs"
+    __tablename__ = "places"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lcp_id: Mapped[int] = mapped_column(sa.ForeignKey("lcps.id"), unique=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("areas.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
+
+    area: Mapped[Area] = relationship(back_populates="places")
+
+    def __repr__(self) -> str:
+        return f"<Place {self.code}>"
+
+
+class Neighbourhood(Base):
+    """GP practices and local organisations serving a patch: a Leeds Local Care Partnership,
+    or an LLR neighbourhood built on a primary care network."""
+
+    __tablename__ = "neighbourhoods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("places.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    is_early_implementer: Mapped[bool] = mapped_column(default=False)
+    # Demo neighbourhoods are invented to fill out the map; real ones are named in the seeds.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    place: Mapped[Place] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Neighbourhood {self.code}>"
+
+
+class TeamKind(enum.StrEnum):
+    COMMUNITY_HUB = "community_hub"
+    TREATMENT_RECOVERY = "treatment_recovery"
+    CENTRAL_ACCESS = "central_access"
+    EARLY_INTERVENTION = "early_intervention"
+    CAMHS = "camhs"
+    EATING_DISORDERS = "eating_disorders"
+    PERSONALITY_DISORDER = "personality_disorder"
+    CRISIS = "crisis"
+    VCSE_SERVICE = "vcse_service"
+
+    @property
+    def label(self) -> str:
+        return TEAM_KIND_LABELS[self]
+
+
+TEAM_KIND_LABELS = {
+    TeamKind.COMMUNITY_HUB: "Community mental health hub",
+    TeamKind.TREATMENT_RECOVERY: "Treatment and recovery team",
+    TeamKind.CENTRAL_ACCESS: "Central access point",
+    TeamKind.EARLY_INTERVENTION: "Early intervention in psychosis",
+    TeamKind.CAMHS: "Children and young people's mental health",
+    TeamKind.EATING_DISORDERS: "Eating disorders",
+    TeamKind.PERSONALITY_DISORDER: "Personality disorder",
+    TeamKind.CRISIS: "Crisis and home treatment",
+    TeamKind.VCSE_SERVICE: "Voluntary and community service",
+}
+
+#: Teams whose patch is where people live: a person registered with a practice in one of
+#: their neighbourhoods is theirs to see and to route to. City-wide specialist teams cover
+#: whole places too, but only see the people referred or handed over to them.
+PATCH_KINDS = frozenset({TeamKind.COMMUNITY_HUB, TeamKind.TREATMENT_RECOVERY})
+
+
+team_coverage = sa.Table(
+    "team_coverage",
+    Base.metadata,
+    sa.Column("team_id", sa.ForeignKey("teams.id"), primary_key=True),
+    sa.Column("neighbourhood_id", sa.ForeignKey("neighbourhoods.id"), primary_key=True, index=True),
+)
+
+
+class Team(Base):
+    """Who owns referrals, caseloads and staff memberships: a Leeds hub, an LLR treatment
+    and recovery team, a central access point or a specialist service's own team."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("areas.id"), index=True)
+    # Stable across reloads of an area pack; a Leeds hub's is its LCP's code.
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[TeamKind] = mapped_column(enum_column(TeamKind, "team_kind", 30))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    min_age: Mapped[int | None]
+    max_age: Mapped[int | None]
     go_live_on: Mapped[dt.date | None]
 
-    lcp: Mapped[Lcp] = relationship(back_populates="hub")
+    area: Mapped[Area] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
+        secondary=team_coverage, order_by="Neighbourhood.code"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "min_age IS NULL OR max_age IS NULL OR min_age <= max_age", name="age_range"
+        ),
+    )
+
+    @property
+    def neighbourhood(self) -> Neighbourhood | None:
+        """The one neighbourhood a Leeds hub serves; None for a team covering several."""
+        return self.neighbourhoods[0] if len(self.neighbourhoods) == 1 else None
 
     def is_live(self, on: dt.date) -> bool:
         return self.go_live_on is not None and self.go_live_on <= on
 
+    def takes_age(self, age: int | None) -> bool:
+        """Whether a person of this age is in the team's range (unknown age: yes, and the
+        team decides at triage)."""
+        if age is None:
+            return True
+        return (self.min_age is None or age >= self.min_age) and (
+            self.max_age is None or age <= self.max_age
+        )
+
     def __repr__(self) -> str:
-        return f"<Hub {self.name}>"
+        return f"<Team {self.code}>"
 
 
 class OrganisationKind(enum.StrEnum):
@@ -81,10 +208,10 @@ class GpPractice(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(160))
-    lcp_id: Mapped[int] = mapped_column(sa.ForeignKey("lcps.id"), index=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhoods.id"), index=True)
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
 
-    lcp: Mapped[Lcp] = relationship()
+    neighbourhood: Mapped[Neighbourhood] = relationship()
 
     def __repr__(self) -> str:
         return f"<GpPractice {self.code}>"
@@ -114,7 +241,7 @@ class Service(Base):
     kind: Mapped[ServiceKind] = mapped_column(enum_column(ServiceKind, "service_kind"))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     # A hub team service belongs to one hub; city-wide services have none.
-    hub_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     opening_hours: Mapped[str | None] = mapped_column(sa.String(200))
@@ -123,11 +250,13 @@ class Service(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     # The LCP an offer is local to; None for city-wide and national services.
-    lcp_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lcps.id"), index=True)
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("neighbourhoods.id"), index=True
+    )
 
     organisation: Mapped[Organisation | None] = relationship()
-    hub: Mapped[Hub | None] = relationship()
-    lcp: Mapped[Lcp | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+    neighbourhood: Mapped[Neighbourhood | None] = relationship()
     sessions: Mapped[list[ServiceSession]] = relationship(
         order_by=lambda: [ServiceSession.weekday, ServiceSession.opens_at],
         cascade="all, delete-orphan",

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 
 from hubs.core.paging import page_arg, page_of
-from hubs.directory.models import Hub, Lcp, Service
+from hubs.directory.models import Area, Service, Team
 from hubs.extensions import db
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -14,12 +14,13 @@ bp = Blueprint("directory", __name__, url_prefix="/directory")
 
 @bp.get("/hubs")
 def hubs() -> str:
-    """A page of hubs (a region has hundreds)."""
+    """A page of teams by area: hubs, treatment and recovery teams, central access points
+    and specialist teams (a region has hundreds)."""
     query = (
-        sa.select(Hub)
-        .join(Hub.lcp)
-        .options(sa.orm.contains_eager(Hub.lcp))
-        .order_by(Lcp.is_demo, Lcp.name, Hub.id)
+        sa.select(Team)
+        .join(Team.area)
+        .options(sa.orm.contains_eager(Team.area), sa.orm.selectinload(Team.neighbourhoods))
+        .order_by(Area.name, Team.kind, Team.name, Team.id)
     )
     results = page_of(db.session, query, page_arg())
     return render_template("directory/hubs.html", hubs=results.items, results=results)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hubs.core.types import utcnow
-from hubs.directory.models import GpPractice, Lcp
+from hubs.directory.models import GpPractice, Neighbourhood
 from hubs.notifications.models import OutboxMessage, StaffTask
 from hubs.people.models import BreakGlassAccess, ContactPreference, Person
 from hubs.people.services import break_glass, set_contact_preference
@@ -67,8 +67,8 @@ def _demo_break_glass(session: Session) -> None:
     person = session.scalar(
         sa.select(Person)
         .join(GpPractice, GpPractice.id == Person.gp_practice_id)
-        .join(Lcp, Lcp.id == GpPractice.lcp_id)
-        .where(Lcp.code == "HATCH", Person.nhs_number.is_not(None))
+        .join(Neighbourhood, Neighbourhood.id == GpPractice.neighbourhood_id)
+        .where(Neighbourhood.code == "HATCH", Person.nhs_number.is_not(None))
         .order_by(Person.id)
     )
     if person is not None and person.nhs_number:

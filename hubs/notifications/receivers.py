@@ -78,7 +78,7 @@ def keep_informed(referral: Referral) -> None:
         template_key=template_key,
         personalisation={
             "first_name": person.given_name[:60],
-            "hub_name": referral.hub.name[:60],
+            "hub_name": referral.team.name[:60],
         },
         dedupe_key=f"referral:{referral.id}:{referral.status.value}",
     )

@@ -17,7 +17,7 @@ from hubs.careplans.access import CLINICAL, is_clinically_involved
 from hubs.core.access import AccessRole
 from hubs.core.types import today
 from hubs.outcomes.models import OutcomeMeasure
-from hubs.people.access import hub_ids_of, live_break_glass, person_scope
+from hubs.people.access import live_break_glass, person_scope, team_ids_of
 from hubs.people.models import Consent, ConsentSection, ConsentWithdrawal, Person, PortalAccount
 from hubs.referrals.models import CareTeamMember, Episode
 from hubs.staff.models import User
@@ -71,11 +71,11 @@ def outcome_scope(user: User) -> ColumnElement[bool]:
     shared = _shares_outcomes(user.organisation_id)
     if role == AccessRole.VCSE_WORKER:
         return sa.and_(visible, shared)
-    team = sa.select(CareTeamMember.episode_id).where(
+    care_team = sa.select(CareTeamMember.episode_id).where(
         CareTeamMember.user_id == user.id, CareTeamMember.left_on.is_(None)
     )
     involved = sa.select(Episode.person_id).where(
-        sa.or_(Episode.hub_id.in_(hub_ids_of(user)), Episode.id.in_(team))
+        sa.or_(Episode.team_id.in_(team_ids_of(user)), Episode.id.in_(care_team))
     )
     glass = live_break_glass(user)
     return sa.and_(

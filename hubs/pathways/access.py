@@ -17,10 +17,10 @@ from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound
 from hubs.pathways.models import Transition
 from hubs.pathways.states import Side, TransitionState
-from hubs.people.access import hub_ids_of
+from hubs.people.access import team_ids_of
 from hubs.people.models import Person, PortalAccount
 from hubs.referrals.models import CareTeamMember, Episode
-from hubs.staff.models import HubMembership, MembershipKind, User
+from hubs.staff.models import MembershipKind, TeamMembership, User
 
 STAFF_ROLES = {AccessRole.CLINICIAN, AccessRole.MANAGER, AccessRole.VCSE_WORKER}
 HUB_ROLES = {AccessRole.CLINICIAN, AccessRole.MANAGER, AccessRole.HUB_ADMIN}
@@ -48,10 +48,10 @@ def transition_scope(user: User) -> ColumnElement[bool]:
         Transition.receiving_episode_id.in_(_my_team_episodes(user)),
     )
     if role in {AccessRole.CLINICIAN, AccessRole.MANAGER}:
-        sending_hub = sa.select(Episode.id).where(Episode.hub_id.in_(hub_ids_of(user)))
+        sending_team = sa.select(Episode.id).where(Episode.team_id.in_(team_ids_of(user)))
         return sa.or_(
-            Transition.sending_episode_id.in_(sending_hub),
-            Transition.receiving_hub_id.in_(hub_ids_of(user)),
+            Transition.sending_episode_id.in_(sending_team),
+            Transition.receiving_team_id.in_(team_ids_of(user)),
             in_team,
             _named(user),
         )
@@ -73,31 +73,31 @@ def get_transition_for(session: Session, user: User, transition_id: int) -> Tran
     return found
 
 
-def managed_hub_ids(user: User) -> sa.Select[tuple[int]]:
-    return sa.select(HubMembership.hub_id).where(
-        HubMembership.user_id == user.id, HubMembership.kind == MembershipKind.MANAGER
+def managed_team_ids(user: User) -> sa.Select[tuple[int]]:
+    return sa.select(TeamMembership.team_id).where(
+        TeamMembership.user_id == user.id, TeamMembership.kind == MembershipKind.MANAGER
     )
 
 
 def managed_scope(user: User) -> ColumnElement[bool]:
     """Transitions sending from or received by a hub this manager manages (their board)."""
-    sending = sa.select(Episode.id).where(Episode.hub_id.in_(managed_hub_ids(user)))
+    sending = sa.select(Episode.id).where(Episode.team_id.in_(managed_team_ids(user)))
     return sa.or_(
         Transition.sending_episode_id.in_(sending),
-        Transition.receiving_hub_id.in_(managed_hub_ids(user)),
+        Transition.receiving_team_id.in_(managed_team_ids(user)),
     )
 
 
-def _hub_ids(session: Session, user: User) -> set[int]:
+def _team_ids(session: Session, user: User) -> set[int]:
     """Hubs whose membership gives a reason: not for VCSE staff, who need a care team."""
     if user.access_role not in HUB_ROLES:
         return set()
-    return set(session.scalars(hub_ids_of(user)))
+    return set(session.scalars(team_ids_of(user)))
 
 
 def on_sending_side(session: Session, user: User, episode: Episode) -> bool:
     """The user works in the episode's hub (clinical staff) or is in its care team."""
-    if episode.hub_id in _hub_ids(session, user):
+    if episode.team_id in _team_ids(session, user):
         return True
     return episode.id in set(session.scalars(_my_team_episodes(user)))
 
@@ -106,8 +106,8 @@ def sides_of(session: Session, user: User | None, transition: Transition) -> fro
     """The sides of this transition the actor works on (none for the system)."""
     if user is None:
         return frozenset()
-    hubs = _hub_ids(session, user)
-    teams = set(session.scalars(_my_team_episodes(user)))
+    hubs = _team_ids(session, user)
+    care_teams = set(session.scalars(_my_team_episodes(user)))
     sides: set[Side] = set()
     if on_sending_side(session, user, transition.sending_episode) or (
         user.id == transition.sending_worker_id
@@ -115,8 +115,8 @@ def sides_of(session: Session, user: User | None, transition: Transition) -> fro
         sides.add(Side.SENDING)
     named = {transition.receiving_worker_id, transition.receiving_lead_worker_id}
     if (
-        transition.receiving_hub_id in hubs
-        or transition.receiving_episode_id in teams
+        transition.receiving_team_id in hubs
+        or transition.receiving_episode_id in care_teams
         or user.id in named
     ):
         sides.add(Side.RECEIVING)
@@ -133,7 +133,7 @@ def person_via_transitions(user: User) -> ColumnElement[bool] | None:
     if user.access_role not in HUB_ROLES:
         return None
     incoming = sa.select(Transition.person_id).where(
-        Transition.receiving_hub_id.in_(hub_ids_of(user)),
+        Transition.receiving_team_id.in_(team_ids_of(user)),
         Transition.state != TransitionState.COMPLETED,
     )
     return Person.id.in_(incoming)

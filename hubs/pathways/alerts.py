@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hubs.core.alerts import staff_alert
 from hubs.pathways.models import Transition
-from hubs.staff.models import HubMembership, MembershipKind, User
+from hubs.staff.models import MembershipKind, TeamMembership, User
 
 TRANSITION_PATH = "/transitions/{id}"
 
@@ -24,11 +24,11 @@ def transition_path(transition_id: int) -> str:
     return TRANSITION_PATH.format(id=transition_id)
 
 
-def hub_ids(transition: Transition) -> list[int]:
+def team_ids(transition: Transition) -> list[int]:
     """The sending episode's hub and the receiving hub, once each."""
-    ids = [transition.sending_episode.hub_id]
-    if transition.receiving_hub_id is not None and transition.receiving_hub_id not in ids:
-        ids.append(transition.receiving_hub_id)
+    ids = [transition.sending_episode.team_id]
+    if transition.receiving_team_id is not None and transition.receiving_team_id not in ids:
+        ids.append(transition.receiving_team_id)
     return ids
 
 
@@ -37,10 +37,10 @@ def managers_of(session: Session, hubs: Iterable[int]) -> list[int]:
     return list(
         session.scalars(
             sa.select(User.id)
-            .join(HubMembership, HubMembership.user_id == User.id)
+            .join(TeamMembership, TeamMembership.user_id == User.id)
             .where(
-                HubMembership.hub_id.in_(list(hubs)),
-                HubMembership.kind == MembershipKind.MANAGER,
+                TeamMembership.team_id.in_(list(hubs)),
+                TeamMembership.kind == MembershipKind.MANAGER,
                 User.is_active.is_(True),
             )
             .distinct()
@@ -72,7 +72,7 @@ def alert_escalation(session: Session, transition: Transition) -> list[int]:
     reason = transition.escalation_reason.label if transition.escalation_reason else "escalated"
     return alert(
         transition,
-        managers_of(session, hub_ids(transition)),
+        managers_of(session, team_ids(transition)),
         kind="transition-escalated",
         title=f"{transition.kind.label} transition escalated: {reason}",
         dedupe_key=f"transition-escalated:{transition.id}:{transition.escalation_count}",
@@ -82,7 +82,7 @@ def alert_escalation(session: Session, transition: Transition) -> list[int]:
 def alert_identified(session: Session, transition: Transition) -> list[int]:
     """The sending lead worker and both managers hear a transition needs planning."""
     recipients = [transition.sending_episode.lead_worker_id]
-    recipients += managers_of(session, hub_ids(transition))
+    recipients += managers_of(session, team_ids(transition))
     return alert(
         transition,
         recipients,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from hubs.careplans.models import AgreementMethod
 from hubs.careplans.versioning import add_months
 from hubs.core.types import today, utcnow
-from hubs.directory.models import GpPractice, Hub, Lcp, Service
+from hubs.directory.models import GpPractice, Service, Team
 from hubs.pathways import discharge, jobs, services
 from hubs.pathways.models import ChecklistItem, OnwardSupport, Transition, TransitionKind
 from hubs.people.models import Person, Sex
@@ -91,8 +91,8 @@ class Cast:
     receiver: User  # another HATCH clinician, the new lead worker
     aspire_lead: User  # the Aspire care coordinator (held in HATCH)
     west_nurse: User
-    hatch: Hub
-    west: Hub
+    hatch: Team
+    west: Team
     practice: GpPractice
 
     def service(self, session: Session, code: str) -> Service:
@@ -103,21 +103,23 @@ def _user(session: Session, email: str) -> User:
     return session.execute(sa.select(User).where(User.email == email)).scalar_one()
 
 
-def _hub(session: Session, code: str) -> Hub:
-    return session.execute(sa.select(Hub).join(Hub.lcp).where(Lcp.code == code)).scalar_one()
+def _team(session: Session, code: str) -> Team:
+    return session.execute(sa.select(Team).where(Team.code == code)).scalar_one()
 
 
 def _cast(session: Session) -> Cast:
-    hatch = _hub(session, "HATCH")
+    hatch = _team(session, "HATCH")
     return Cast(
         nurse=_user(session, "nurse@hatch.demo"),
         receiver=_user(session, "mental-health-practitioner@hatch.demo"),
         aspire_lead=_user(session, "psychiatrist@hatch.demo"),
         west_nurse=_user(session, "nurse@westleeds.demo"),
         hatch=hatch,
-        west=_hub(session, "WLEEDS"),
+        west=_team(session, "WLEEDS"),
         practice=session.execute(
-            sa.select(GpPractice).where(GpPractice.lcp_id == hatch.lcp_id).order_by(GpPractice.code)
+            sa.select(GpPractice)
+            .where(GpPractice.neighbourhood_id == hatch.neighbourhood.id)
+            .order_by(GpPractice.code)
         )
         .scalars()
         .first(),  # type: ignore[arg-type]
@@ -229,7 +231,7 @@ def _aspire_completed(session: Session, cast: Cast, episode: Episode) -> None:
 
 def _camhs_escalated(session: Session, cast: Cast, episode: Episode) -> None:
     """Moving to West Leeds for university; West Leeds declines, both managers hear."""
-    transition = _start(session, cast, episode, K.CAMHS_TO_ADULT, receiving_hub_id=cast.west.id)
+    transition = _start(session, cast, episode, K.CAMHS_TO_ADULT, receiving_team_id=cast.west.id)
     _plan(session, cast, transition, 60, cast.west_nurse)
     services.decline(
         session,

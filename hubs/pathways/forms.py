@@ -16,7 +16,7 @@ ITEM_CHOICES = options((i.value, i.label) for i in ChecklistItem)
 
 class StartForm(FlaskForm):
     kind = RadioField("Kind of transition", choices=KIND_CHOICES, validate_choice=False)
-    receiving_hub_id = SelectField("Receiving hub", coerce=str, validate_choice=False)
+    receiving_team_id = SelectField("Receiving hub", coerce=str, validate_choice=False)
     receiving_service_id = SelectField(
         "Receiving service (step-down)", coerce=str, validate_choice=False
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubs.core.db import Base
 from hubs.core.types import enum_column, utcnow
-from hubs.directory.models import Hub, Service, ServiceKind
+from hubs.directory.models import Service, ServiceKind, Team
 from hubs.pathways.states import TransitionState
 from hubs.people.models import Person
 from hubs.referrals.models import Episode
@@ -125,7 +125,7 @@ class Transition(Base):
     )
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
     sending_episode_id: Mapped[int] = mapped_column(sa.ForeignKey("episodes.id"), index=True)
-    receiving_hub_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
+    receiving_team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     receiving_service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("services.id"))
     # The handover date: 18th birthday (CAMHS), end of the 3 years (Aspire), or as planned.
     planned_on: Mapped[dt.date] = mapped_column(index=True)
@@ -157,7 +157,7 @@ class Transition(Base):
     person: Mapped[Person] = relationship()
     sending_episode: Mapped[Episode] = relationship(foreign_keys=[sending_episode_id])
     receiving_episode: Mapped[Episode | None] = relationship(foreign_keys=[receiving_episode_id])
-    receiving_hub: Mapped[Hub | None] = relationship()
+    receiving_team: Mapped[Team | None] = relationship()
     receiving_service: Mapped[Service | None] = relationship()
     sending_worker: Mapped[User | None] = relationship(foreign_keys=[sending_worker_id])
     receiving_worker: Mapped[User | None] = relationship(foreign_keys=[receiving_worker_id])
@@ -176,8 +176,8 @@ class Transition(Base):
         # Exactly one receiver: a hub for Aspire and CAMHS, a directory service for step-down.
         sa.CheckConstraint(
             "(kind = 'hub_step_down' AND receiving_service_id IS NOT NULL"
-            " AND receiving_hub_id IS NULL) OR (kind != 'hub_step_down'"
-            " AND receiving_hub_id IS NOT NULL AND receiving_service_id IS NULL)",
+            " AND receiving_team_id IS NULL) OR (kind != 'hub_step_down'"
+            " AND receiving_team_id IS NOT NULL AND receiving_service_id IS NULL)",
             name="one_receiver",
         ),
         # No gap: once accepted, who took over is always recorded.
@@ -207,8 +207,8 @@ class Transition(Base):
 
     @property
     def receiver_name(self) -> str:
-        if self.receiving_hub is not None:
-            return self.receiving_hub.name
+        if self.receiving_team is not None:
+            return self.receiving_team.name
         return self.receiving_service.name if self.receiving_service else "Not chosen"
 
     @property

@@ -65,9 +65,9 @@ class Board:
 
 LOAD = (
     selectinload(Transition.person),
-    selectinload(Transition.sending_episode).selectinload(Episode.hub),
+    selectinload(Transition.sending_episode).selectinload(Episode.team),
     selectinload(Transition.sending_episode).selectinload(Episode.lead_worker),
-    selectinload(Transition.receiving_hub),
+    selectinload(Transition.receiving_team),
     selectinload(Transition.receiving_service),
     selectinload(Transition.receiving_lead_worker),
     selectinload(Transition.checklist),

@@ -50,12 +50,12 @@ def fast_track_return(referral: Referral, **_: Any) -> None:
     plan = fast_track_plan(session, referral.person_id, referral.received_on)
     if plan is None:
         return
-    hub = plan.episode.hub.name
+    team = plan.episode.team.name
     referral_services.fast_track(
         session,
         referral,
         reason=(
-            f"Discharged from {hub} on {plan.discharged_on:%-d %B %Y}: back within 6 months, "
+            f"Discharged from {team} on {plan.discharged_on:%-d %B %Y}: back within 6 months, "
             "fast-tracked"
         ),
     )

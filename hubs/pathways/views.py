@@ -19,7 +19,7 @@ from hubs.core import audit
 from hubs.core.errors import ValidationError
 from hubs.core.types import today
 from hubs.core.web import Page, actor, audits, handle_form, handle_post, options, page
-from hubs.directory.models import Hub
+from hubs.directory.models import Team
 from hubs.extensions import db
 from hubs.pathways import discharge as discharging
 from hubs.pathways import forms, queries, rules, services
@@ -28,7 +28,7 @@ from hubs.pathways.models import ChecklistItem, OnwardSupport, Transition, Trans
 from hubs.pathways.states import TransitionAction, TransitionState, available_actions
 from hubs.referrals.access import get_episode_for
 from hubs.referrals.models import Episode
-from hubs.staff.models import HubMembership, User
+from hubs.staff.models import TeamMembership, User
 
 bp = Blueprint("pathways", __name__, url_prefix="/transitions")
 
@@ -37,20 +37,21 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _team(hub_id: int | None) -> list[User]:
+def _care_team(team_id: int | None) -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
-            .join(HubMembership, HubMembership.user_id == User.id)
-            .where(HubMembership.hub_id == hub_id, User.is_active.is_(True))
+            .join(TeamMembership, TeamMembership.user_id == User.id)
+            .where(TeamMembership.team_id == team_id, User.is_active.is_(True))
             .order_by(User.display_name)
         )
     )
 
 
-def _staff_choices(hub_id: int | None, prompt: str) -> list[Any]:
+def _staff_choices(team_id: int | None, prompt: str) -> list[Any]:
     return options(
-        [("", prompt)] + [(str(u.id), f"{u.display_name} ({u.role_label})") for u in _team(hub_id)]
+        [("", prompt)]
+        + [(str(u.id), f"{u.display_name} ({u.role_label})") for u in _care_team(team_id)]
     )
 
 
@@ -105,10 +106,10 @@ def _prepare(form: Any, transition: Transition) -> None:
     """Fill choices and sensible defaults for the action's form."""
     if isinstance(form, forms.PlanForm):  # and the replan form, which extends it
         form.sending_worker_id.choices = _staff_choices(
-            transition.sending_episode.hub_id, "Choose a worker"
+            transition.sending_episode.team_id, "Choose a worker"
         )
         form.receiving_worker_id.choices = _staff_choices(
-            transition.receiving_hub_id, "Choose a worker"
+            transition.receiving_team_id, "Choose a worker"
         )
         if not form.is_submitted():
             form.planned_on.data = max(transition.planned_on, today())
@@ -119,7 +120,7 @@ def _prepare(form: Any, transition: Transition) -> None:
                 form.joint_meeting_on.data = transition.joint_meeting_on
     if isinstance(form, forms.AcceptForm):
         form.lead_worker_id.choices = _staff_choices(
-            transition.receiving_hub_id, "Choose a lead worker"
+            transition.receiving_team_id, "Choose a lead worker"
         )
     if isinstance(form, forms.ParallelForm) and not form.is_submitted():
         form.overlap_ends_on.data = rules.suggested_overlap_end(today())
@@ -239,8 +240,8 @@ def episode(episode_id: int) -> Page:
 
 def _start_form(found: Episode) -> forms.StartForm:
     form = forms.StartForm()
-    hubs = db.session.scalars(sa.select(Hub).order_by(Hub.name)).all()
-    form.receiving_hub_id.choices = options(
+    hubs = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
+    form.receiving_team_id.choices = options(
         [("", "The person's own hub (from their GP practice)")]
         + [(str(h.id), h.name) for h in hubs]
     )
@@ -270,7 +271,7 @@ def _start(found: Episode, form: forms.StartForm) -> Transition:
         found,
         services.StartInput(
             kind=_kind(form.kind.data),
-            receiving_hub_id=_int(form.receiving_hub_id.data),
+            receiving_team_id=_int(form.receiving_team_id.data),
             receiving_service_id=_int(form.receiving_service_id.data),
             planned_on=form.planned_on.data,
         ),

@@ -17,26 +17,21 @@ from sqlalchemy.sql.elements import ColumnElement
 from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound
 from hubs.core.types import today, utcnow
-from hubs.directory.models import GpPractice, Hub
+from hubs.directory.queries import patch_teams_of, practices_in_patch_of
 from hubs.people.models import BreakGlassAccess, Consent, ConsentWithdrawal, Person, PortalAccount
-from hubs.staff.models import HubMembership, User
+from hubs.staff.models import TeamMembership, User
 
 HUB_ROLES = {AccessRole.CLINICIAN, AccessRole.HUB_ADMIN, AccessRole.MANAGER}
 # Who may use break-glass, and whom it lets in.
 BREAK_GLASS_ROLES = {AccessRole.CLINICIAN, AccessRole.MANAGER}
 
 
-def hub_ids_of(user: User) -> sa.Select[tuple[int]]:
-    return sa.select(HubMembership.hub_id).where(HubMembership.user_id == user.id)
+def team_ids_of(user: User) -> sa.Select[tuple[int]]:
+    return sa.select(TeamMembership.team_id).where(TeamMembership.user_id == user.id)
 
 
-def _registered_in_my_hubs(user: User) -> ColumnElement[bool]:
-    practices = (
-        sa.select(GpPractice.id)
-        .join(Hub, Hub.lcp_id == GpPractice.lcp_id)
-        .where(Hub.id.in_(hub_ids_of(user)))
-    )
-    return Person.gp_practice_id.in_(practices)
+def _registered_in_my_teams(user: User) -> ColumnElement[bool]:
+    return Person.gp_practice_id.in_(practices_in_patch_of(team_ids_of(user)))
 
 
 def active_consent_condition(organisation_id: int | None) -> ColumnElement[bool]:
@@ -71,7 +66,7 @@ def register_person_relationship(rule: Relationship) -> Relationship:
 def _own_reasons(user: User) -> ColumnElement[bool]:
     role = user.access_role
     if role in HUB_ROLES:
-        return _registered_in_my_hubs(user)
+        return _registered_in_my_teams(user)
     if role == AccessRole.VCSE_WORKER:
         return active_consent_condition(user.organisation_id)
     if role == AccessRole.PERSON:
@@ -137,25 +132,21 @@ def person_via_break_glass(user: User) -> ColumnElement[bool] | None:
 # --- The hubs answering for a person ---------------------------------------------------
 
 
-PersonHubs = Callable[[int], "sa.Select[tuple[int]]"]
-_PERSON_HUBS: list[PersonHubs] = []
+PersonTeams = Callable[[int], "sa.Select[tuple[int]]"]
+_PERSON_TEAMS: list[PersonTeams] = []
 
 
-def register_person_hubs(rule: PersonHubs) -> PersonHubs:
+def register_person_hubs(rule: PersonTeams) -> PersonTeams:
     """Let a higher feature name more hubs answering for a person (the hubs of their
     episodes of care) without this module importing it; registered in its
     `wiring.init_app`, once however many apps are built."""
-    if rule not in _PERSON_HUBS:
-        _PERSON_HUBS.append(rule)
+    if rule not in _PERSON_TEAMS:
+        _PERSON_TEAMS.append(rule)
     return rule
 
 
-def hubs_answering_for(person: Person) -> list[sa.Select[tuple[int]]]:
+def teams_answering_for(person: Person) -> list[sa.Select[tuple[int]]]:
     """The hubs whose managers answer for a person (they review emergency access to the
     record): those of the person's GP practice's area, and those registered features name."""
-    registered = (
-        sa.select(Hub.id)
-        .join(GpPractice, GpPractice.lcp_id == Hub.lcp_id)
-        .where(GpPractice.id == person.gp_practice_id)
-    )
-    return [registered, *(rule(person.id) for rule in _PERSON_HUBS)]
+    registered = patch_teams_of(person.gp_practice_id)
+    return [registered, *(rule(person.id) for rule in _PERSON_TEAMS)]

@@ -21,8 +21,8 @@ from hubs.directory.models import GpPractice, Organisation
 from hubs.people.access import (
     BREAK_GLASS_ROLES,
     get_person_for,
-    hubs_answering_for,
     person_scope,
+    teams_answering_for,
 )
 from hubs.people.models import (
     ETHNIC_CATEGORIES,
@@ -36,7 +36,7 @@ from hubs.people.models import (
     PortalAccount,
     Sex,
 )
-from hubs.staff.models import AccountKind, HubMembership, MembershipKind, User
+from hubs.staff.models import AccountKind, MembershipKind, TeamMembership, User
 from hubs.staff.services import create_user
 
 #: A person's identifiable record was read. Sender: the actor; kwargs: person_id, what.
@@ -320,14 +320,14 @@ MAX_BREAK_GLASS_HOURS = 8
 
 
 def _managers_for(session: Session, person: Person) -> list[User]:
-    hubs = hubs_answering_for(person)
+    hubs = teams_answering_for(person)
     return list(
         session.scalars(
             sa.select(User)
-            .join(HubMembership)
+            .join(TeamMembership)
             .where(
-                HubMembership.kind == MembershipKind.MANAGER,
-                sa.or_(*(HubMembership.hub_id.in_(ids) for ids in hubs)),
+                TeamMembership.kind == MembershipKind.MANAGER,
+                sa.or_(*(TeamMembership.team_id.in_(ids) for ids in hubs)),
             )
             .distinct()
         )

@@ -16,7 +16,8 @@ from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound, PermissionDenied, ValidationError
 from hubs.core.signals import hub_signals
 from hubs.core.types import today
-from hubs.directory.models import GpPractice, Hub
+from hubs.directory.models import Team
+from hubs.directory.queries import patch_teams_of
 from hubs.people.models import Person, PortalAccount
 from hubs.portal.models import FeedbackResponse, FftAnswer
 from hubs.referrals.models import Episode, Referral
@@ -29,25 +30,22 @@ I_STATEMENT_MAX = 2000
 feedback_given = hub_signals.signal("feedback-given")
 
 
-def hub_of(session: Session, person_id: int) -> int | None:
+def team_of(session: Session, person_id: int) -> int | None:
     """The hub the person is with: their latest episode's, else their latest referral's,
     else their registered GP practice's."""
-    episode_hub = sa.select(Episode.hub_id).where(Episode.person_id == person_id)
-    referral_hub = sa.select(Referral.hub_id).where(
+    episode_team = sa.select(Episode.team_id).where(Episode.person_id == person_id)
+    referral_team = sa.select(Referral.team_id).where(
         Referral.person_id == person_id, Referral.status != ReferralStatus.ENTERED_IN_ERROR
     )
-    registered_hub = (
-        sa.select(Hub.id)
-        .join(GpPractice, GpPractice.lcp_id == Hub.lcp_id)
-        .join(Person, Person.gp_practice_id == GpPractice.id)
-        .where(Person.id == person_id)
-    )
+    registered_team = patch_teams_of(
+        sa.select(Person.gp_practice_id).where(Person.id == person_id).scalar_subquery()
+    ).order_by(Team.id)
     return (
-        session.scalar(episode_hub.order_by(Episode.opened_at.desc(), Episode.id.desc()).limit(1))
+        session.scalar(episode_team.order_by(Episode.opened_at.desc(), Episode.id.desc()).limit(1))
         or session.scalar(
-            referral_hub.order_by(Referral.received_on.desc(), Referral.id.desc()).limit(1)
+            referral_team.order_by(Referral.received_on.desc(), Referral.id.desc()).limit(1)
         )
-        or session.scalar(registered_hub)
+        or session.scalar(registered_team)
     )
 
 
@@ -71,7 +69,7 @@ def give_feedback(
         )
     response = FeedbackResponse(
         person_id=person_id,
-        hub_id=hub_of(session, person_id),
+        team_id=team_of(session, person_id),
         answer=answer,
         i_statement=words,
         given_on=today(),
@@ -102,12 +100,12 @@ class HubFeedback:
         return sum(self.counts.values())
 
 
-def hub_feedback(session: Session, hub_id: int, limit: int = 100) -> HubFeedback:
+def hub_feedback(session: Session, team_id: int, limit: int = 100) -> HubFeedback:
     """The hub's Friends and Family answers and I statements, newest first, for its staff."""
     counts = dict(
         session.execute(
             sa.select(FeedbackResponse.answer, sa.func.count(FeedbackResponse.id))
-            .where(FeedbackResponse.hub_id == hub_id)
+            .where(FeedbackResponse.team_id == team_id)
             .group_by(FeedbackResponse.answer)
         )
         .tuples()
@@ -115,7 +113,7 @@ def hub_feedback(session: Session, hub_id: int, limit: int = 100) -> HubFeedback
     )
     recent = session.scalars(
         sa.select(FeedbackResponse)
-        .where(FeedbackResponse.hub_id == hub_id)
+        .where(FeedbackResponse.team_id == team_id)
         .order_by(FeedbackResponse.given_on.desc(), FeedbackResponse.id.desc())
         .limit(limit)
     )

@@ -16,7 +16,7 @@ from hubs.extensions import db
 from hubs.portal.feedback import I_STATEMENT_MAX, give_feedback, hub_feedback
 from hubs.portal.models import FeedbackResponse, FftAnswer
 from hubs.portal.views import bp, own_person_id
-from hubs.staff.queries import get_managed_hub
+from hubs.staff.queries import get_managed_team
 
 
 class FeedbackForm(FlaskForm):
@@ -60,9 +60,9 @@ def feedback() -> Page:
 staff_bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
 
-@staff_bp.get("/hubs/<int:hub_id>")
-def hub(hub_id: int) -> Page:
-    found = get_managed_hub(db.session, actor(), hub_id)
+@staff_bp.get("/teams/<int:team_id>")
+def team(team_id: int) -> Page:
+    found = get_managed_team(db.session, actor(), team_id)
     summary = hub_feedback(db.session, found.id)
-    audit.record("feedback.hub_view", actor=actor(), record_type="hub", record_id=found.id)
-    return page("portal/hub_feedback.html", hub=found, summary=summary)
+    audit.record("feedback.hub_view", actor=actor(), record_type="team", record_id=found.id)
+    return page("portal/hub_feedback.html", team=found, summary=summary)

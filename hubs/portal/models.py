@@ -53,7 +53,7 @@ class FeedbackResponse(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
     # The hub the person was with when they answered (their latest episode or referral).
-    hub_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     answer: Mapped[FftAnswer] = mapped_column(enum_column(FftAnswer, "fft_answer", 30))
     i_statement: Mapped[str] = mapped_column(sa.Text, default="")
     given_on: Mapped[dt.date]

@@ -119,7 +119,7 @@ def _care_team_of(person_id: int) -> list[Any]:
                 CareTeamMember.left_on.is_(None),
                 Episode.status != "finished",
             )
-            .options(sa.orm.joinedload(CareTeamMember.user), sa.orm.joinedload(Episode.hub))
+            .options(sa.orm.joinedload(CareTeamMember.user), sa.orm.joinedload(Episode.team))
         ).all()
     )
 

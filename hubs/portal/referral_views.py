@@ -25,7 +25,7 @@ def what_happens_next(referral: Referral, clocks: ReferralClocks) -> str:
     due = clocks.four_week.due_on.strftime("%-d %B %Y")
     if referral.status == ReferralStatus.RECEIVED:
         return (
-            f"{referral.hub.name} has your referral. The team meets to look at new "
+            f"{referral.team.name} has your referral. The team meets to look at new "
             f"referrals and will contact you. We aim to meet you, agree a plan with you and "
             f"start your support by {due}."
         )
@@ -36,7 +36,7 @@ def what_happens_next(referral: Referral, clocks: ReferralClocks) -> str:
         )
     if referral.status == ReferralStatus.ACCEPTED:
         lead = referral.episode.lead_worker.display_name if referral.episode else "your lead worker"
-        return f"You are being supported by {referral.hub.name}. Your lead worker is {lead}."
+        return f"You are being supported by {referral.team.name}. Your lead worker is {lead}."
     if referral.status == ReferralStatus.SIGNPOSTED and referral.signposted_service:
         return (
             f"The team has arranged for {referral.signposted_service.name} to support you. "

@@ -24,7 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound
-from hubs.people.access import hub_ids_of, person_scope
+from hubs.people.access import person_scope, team_ids_of
 from hubs.people.models import Person, PortalAccount
 from hubs.referrals.models import CareTeamMember, Episode, Referral
 from hubs.referrals.states import EpisodeStatus
@@ -46,7 +46,7 @@ def referral_scope(user: User) -> ColumnElement[bool]:
     role = user.access_role
     if role in HUB_ROLES:
         in_team = sa.select(Episode.referral_id).where(Episode.id.in_(_care_team_episode_ids(user)))
-        return sa.or_(Referral.hub_id.in_(hub_ids_of(user)), Referral.id.in_(in_team))
+        return sa.or_(Referral.team_id.in_(team_ids_of(user)), Referral.id.in_(in_team))
     if role == AccessRole.VCSE_WORKER:
         in_team = sa.select(Episode.referral_id).where(Episode.id.in_(_care_team_episode_ids(user)))
         return Referral.id.in_(in_team)
@@ -90,17 +90,17 @@ def person_via_referrals(user: User) -> ColumnElement[bool] | None:
     role = user.access_role
     if role not in HUB_ROLES | {AccessRole.VCSE_WORKER}:
         return None
-    team = sa.select(Episode.person_id).where(Episode.id.in_(_care_team_episode_ids(user)))
+    care_team = sa.select(Episode.person_id).where(Episode.id.in_(_care_team_episode_ids(user)))
     if role == AccessRole.VCSE_WORKER:
-        return Person.id.in_(team)
-    to_my_hub = sa.select(Referral.person_id).where(Referral.hub_id.in_(hub_ids_of(user)))
-    return sa.or_(Person.id.in_(to_my_hub), Person.id.in_(team))
+        return Person.id.in_(care_team)
+    to_my_team = sa.select(Referral.person_id).where(Referral.team_id.in_(team_ids_of(user)))
+    return sa.or_(Person.id.in_(to_my_team), Person.id.in_(care_team))
 
 
-def hubs_of_episodes(person_id: int) -> sa.Select[tuple[int]]:
+def teams_of_episodes(person_id: int) -> sa.Select[tuple[int]]:
     """The hubs of a person's episodes of care: their managers answer for the person too
     (they review emergency access). Registered with people.access by `hubs.referrals.wiring`."""
-    return sa.select(Episode.hub_id).where(Episode.person_id == person_id)
+    return sa.select(Episode.team_id).where(Episode.person_id == person_id)
 
 
 # --- Working with a person: their support log and trackers ------------------------------

@@ -40,7 +40,7 @@ def _with_clocks(referrals: list[Any], clocks: dict[int, Any] | None = None) -> 
 
 
 def _filters(args: dict[str, Any]) -> queries.QueueFilters:
-    return queries.QueueFilters(args["status"], args["priority"], args["need"], args["hub_id"])
+    return queries.QueueFilters(args["status"], args["priority"], args["need"], args["team_id"])
 
 
 def _audit_list(number: int) -> None:

@@ -129,7 +129,7 @@ def load_demo_referrals(
         if session.scalar(sa.select(Referral.id).where(Referral.submission_key == key)):
             continue
         assert person.gp_practice is not None
-        pair = staff.get(person.gp_practice.lcp.code)
+        pair = staff.get(person.gp_practice.neighbourhood.code)
         if pair is None:
             continue
         nurse = pair[0]

@@ -79,8 +79,10 @@ class ReferralForm(NeedsMixin, FlaskForm):
         "Diagnosis, if known (optional, not used for routing)", validators=[Length(max=2000)]
     )
     service_id = SelectField("Referred to", coerce=str, validate_choice=False)
-    hub_id = SelectField("Receiving hub", coerce=str, validate_choice=False)
-    hub_override_reason = TextAreaField("Reason for a different hub", validators=[Length(max=2000)])
+    team_id = SelectField("Receiving hub", coerce=str, validate_choice=False)
+    team_override_reason = TextAreaField(
+        "Reason for a different hub", validators=[Length(max=2000)]
+    )
     confirm_duplicate = BooleanField("I have checked: record this referral as well as the open one")
 
 

@@ -19,7 +19,7 @@ from hubs.referrals import clocks
 from hubs.referrals.models import Episode, Referral
 from hubs.referrals.queries import ReferralClocks, clocks_for_many
 from hubs.referrals.states import OPEN_REFERRAL_STATUSES, EpisodeStatus, ReferralStatus
-from hubs.staff.queries import active_managers_by_hub, active_user_ids
+from hubs.staff.queries import active_managers_by_team, active_user_ids
 
 # A clock can only be due soon or newly breached for a referral received in the last few
 # months; older ones were alerted on when they breached and sit on the managers' waiting list.
@@ -68,11 +68,11 @@ def _alert_chunk(session: Session, ids: Sequence[int], day: dt.date) -> int:
         )
     )
     readings = clocks_for_many(session, referrals, today=day)
-    managers = active_managers_by_hub(session, {r.hub_id for r in referrals})
+    managers = active_managers_by_team(session, {r.team_id for r in referrals})
     leads = active_user_ids(session, {r.episode.lead_worker_id for r in referrals if r.episode})
     created = 0
     for referral in referrals:
-        recipients = _Recipients(referral, managers.get(referral.hub_id, []), leads)
+        recipients = _Recipients(referral, managers.get(referral.team_id, []), leads)
         created += _alert_clocks(referral, readings[referral.id], recipients)
     return created
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubs.core.db import Base
 from hubs.core.types import enum_column, utcnow
-from hubs.directory.models import Hub, Service
+from hubs.directory.models import Service, Team
 from hubs.people.models import Person
 from hubs.referrals.states import EpisodeStatus, ReferralStatus
 from hubs.staff.models import StaffRole, User
@@ -122,7 +122,7 @@ class Referral(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
     # Every open referral has an owning hub at every moment (no wrong door).
-    hub_id: Mapped[int] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id"))
     source: Mapped[ReferralSource] = mapped_column(enum_column(ReferralSource, "referral_source"))
     referrer_name: Mapped[str] = mapped_column(sa.String(120))
@@ -134,7 +134,7 @@ class Referral(Base):
     communication_needs: Mapped[str] = mapped_column(sa.Text, default="")
     # Free text for the record only: no routing or acceptance rule reads it (DESIGN §3 rule 1).
     diagnosis: Mapped[str | None] = mapped_column(sa.Text)
-    hub_override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    team_override_reason: Mapped[str | None] = mapped_column(sa.Text)
     is_crisis_routed: Mapped[bool] = mapped_column(default=False)
     # Set when the person comes back within 6 months of a discharge (DESIGN §3 rule 4): the
     # triage queue shows it first within its priority. Set by pathways through a signal.
@@ -157,7 +157,7 @@ class Referral(Base):
     lock_version: Mapped[int] = mapped_column(default=1)
 
     person: Mapped[Person] = relationship()
-    hub: Mapped[Hub] = relationship()
+    team: Mapped[Team] = relationship()
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     signposted_service: Mapped[Service | None] = relationship(foreign_keys=[signposted_service_id])
     needs: Mapped[list[ReferralNeed]] = relationship(
@@ -172,7 +172,7 @@ class Referral(Base):
     __table_args__ = (
         # The triage queue and a hub's waiting list: open referrals of one hub; and the people
         # referred to a hub (who its staff may see), from the index alone.
-        sa.Index("ix_referrals_hub_id_status", "hub_id", "status", "person_id"),
+        sa.Index("ix_referrals_team_id_status", "team_id", "status", "person_id"),
         sa.UniqueConstraint("created_by_id", "submission_key"),
         sa.CheckConstraint(
             "status != 'signposted' OR (signposted_service_id IS NOT NULL"
@@ -240,7 +240,7 @@ class Episode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(sa.ForeignKey("referrals.id"), unique=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
-    hub_id: Mapped[int] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     status: Mapped[EpisodeStatus] = mapped_column(
         enum_column(EpisodeStatus, "episode_status", 10), default=EpisodeStatus.PLANNED, index=True
     )
@@ -251,7 +251,7 @@ class Episode(Base):
 
     referral: Mapped[Referral] = relationship(back_populates="episode")
     person: Mapped[Person] = relationship()
-    hub: Mapped[Hub] = relationship()
+    team: Mapped[Team] = relationship()
     lead_worker: Mapped[User] = relationship(foreign_keys=[lead_worker_id])
     care_team: Mapped[list[CareTeamMember]] = relationship(
         back_populates="episode", order_by="CareTeamMember.id"
@@ -260,7 +260,7 @@ class Episode(Base):
 
     __table_args__ = (
         # A hub's open episodes (manager's view) and a worker's open episodes (caseload).
-        sa.Index("ix_episodes_hub_id_status", "hub_id", "status"),
+        sa.Index("ix_episodes_team_id_status", "team_id", "status"),
         sa.Index("ix_episodes_lead_worker_id_status", "lead_worker_id", "status"),
     )
 

@@ -167,7 +167,7 @@ class QueueFilters:
     status: ReferralStatus | None = None
     priority: Priority | None = None
     need: NeedDomain | None = None
-    hub_id: int | None = None
+    team_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -189,8 +189,8 @@ def _filtered(actor: User, filters: QueueFilters) -> sa.Select[tuple[Referral]]:
     query = query.where(Referral.status.in_(statuses))
     if filters.priority:
         query = query.where(Referral.priority == filters.priority)
-    if filters.hub_id:
-        query = query.where(Referral.hub_id == filters.hub_id)
+    if filters.team_id:
+        query = query.where(Referral.team_id == filters.team_id)
     if filters.need:
         query = query.where(
             Referral.id.in_(
@@ -218,7 +218,7 @@ def triage_queue(
                 selectinload(Referral.needs),
                 selectinload(Referral.person),
                 selectinload(Referral.service),
-                selectinload(Referral.hub),
+                selectinload(Referral.team),
             )
             .order_by(
                 PRIORITY_ORDER, Referral.is_fast_tracked.desc(), Referral.received_on, Referral.id
@@ -238,7 +238,7 @@ def referrals_of_person(session: Session, actor: User, person_id: int) -> list[R
             .options(
                 selectinload(Referral.needs),
                 selectinload(Referral.service),
-                selectinload(Referral.hub),
+                selectinload(Referral.team),
                 selectinload(Referral.signposted_service),
             )
             .order_by(Referral.received_on.desc(), Referral.id.desc())

@@ -53,8 +53,8 @@ class ReferralCreateSchema(ma.Schema):
         metadata={"description": "Optional; never used for routing"},
     )
     service_id = fields.Integer(load_default=None)
-    hub_id = fields.Integer(load_default=None)
-    hub_override_reason = fields.String(load_default=None)
+    team_id = fields.Integer(load_default=None)
+    team_override_reason = fields.String(load_default=None)
     submission_key = fields.String(
         load_default=None,
         validate=validate.Length(max=64),
@@ -71,7 +71,7 @@ class ReferralCreateSchema(ma.Schema):
 class ReferralSchema(ma.Schema):
     id = fields.Integer()
     person_id = fields.Integer()
-    hub_id = fields.Integer()
+    team_id = fields.Integer()
     service_id = fields.Integer()
     source = fields.Enum(ReferralSource, by_value=True)
     referrer_name = fields.String()
@@ -109,7 +109,7 @@ class ReferralListArgs(ma.Schema):
     status = fields.Enum(ReferralStatus, by_value=True, load_default=None)
     priority = fields.Enum(Priority, by_value=True, load_default=None)
     need = fields.Enum(NeedDomain, by_value=True, load_default=None)
-    hub_id = fields.Integer(load_default=None)
+    team_id = fields.Integer(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
 

@@ -13,9 +13,9 @@ from werkzeug.wrappers import Response
 from hubs.core import audit
 from hubs.core.errors import DomainError
 from hubs.core.web import Page, actor, audits, form_status, handle_form, options, page
-from hubs.directory.models import GpPractice, Hub, Service, ServiceKind
+from hubs.directory.models import GpPractice, Service, ServiceKind, Team
 from hubs.extensions import db
-from hubs.people.access import get_person_for, hub_ids_of
+from hubs.people.access import get_person_for, team_ids_of
 from hubs.referrals import forms, queries, services
 from hubs.referrals.access import get_episode_for, get_referral_for
 from hubs.referrals.models import (
@@ -29,7 +29,7 @@ from hubs.referrals.models import (
     Severity,
 )
 from hubs.referrals.states import ReferralAction, ReferralStatus, available_actions
-from hubs.staff.models import HubMembership, User
+from hubs.staff.models import TeamMembership, User
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
@@ -66,7 +66,7 @@ def _queue_filters() -> queries.QueueFilters:
         status=_enum_arg(ReferralStatus, "status"),
         priority=_enum_arg(Priority, "priority"),
         need=_enum_arg(NeedDomain, "need"),
-        hub_id=request.args.get("hub", type=int),
+        team_id=request.args.get("team", type=int),
     )
 
 
@@ -77,7 +77,7 @@ def queue() -> Page:
     audit.record(
         "referral.list", actor=actor(), record_type="referral_list", record_id=f"page-{number}"
     )
-    hubs = db.session.scalars(sa.select(Hub).where(Hub.id.in_(hub_ids_of(actor())))).all()
+    hubs = db.session.scalars(sa.select(Team).where(Team.id.in_(team_ids_of(actor())))).all()
     # `page` commits after rendering: a commit expires every loaded row and the template
     # would reload each referral one by one (the statement count would grow with the page).
     return page("referrals/queue.html", results=results, filters=filters, hubs=hubs, **VOCABULARY)
@@ -87,8 +87,8 @@ def queue() -> Page:
 
 
 def _intake_choices(form: forms.ReferralForm) -> None:
-    hubs = db.session.scalars(sa.select(Hub).order_by(Hub.name)).all()
-    form.hub_id.choices = options(
+    hubs = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
+    form.team_id.choices = options(
         [("", "The person's own hub (from their GP practice)")]
         + [(str(h.id), h.name) for h in hubs]
     )
@@ -123,8 +123,8 @@ def _referral_input(form: forms.ReferralForm) -> services.ReferralInput:
         communication_needs=form.communication_needs.data or "",
         diagnosis=form.diagnosis.data or None,
         service_id=_int(form.service_id.data),
-        hub_id=_int(form.hub_id.data),
-        hub_override_reason=form.hub_override_reason.data or None,
+        team_id=_int(form.team_id.data),
+        team_override_reason=form.team_override_reason.data or None,
         submission_key=form.submission_key.data or None,
         confirm_duplicate=bool(form.confirm_duplicate.data),
     )
@@ -190,7 +190,7 @@ def _received_message(referral: Any) -> str:
             "Referral recorded and flagged for immediate crisis routing: arrange a warm "
             "handover to a crisis service now. It stays open until a named service confirms."
         )
-    return f"Referral recorded for {referral.hub.name}"
+    return f"Referral recorded for {referral.team.name}"
 
 
 # --- The referral -------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def _received_message(referral: Any) -> str:
 # Everything the referral page shows, read with the referral (a fixed number of statements).
 DETAIL_OPTIONS = (
     joinedload(Referral.person),
-    joinedload(Referral.hub),
+    joinedload(Referral.team),
     joinedload(Referral.service),
     joinedload(Referral.signposted_service),
     joinedload(Referral.episode).joinedload(Episode.lead_worker),
@@ -212,8 +212,8 @@ DETAIL_OPTIONS = (
 def _is_member(referral: Referral) -> bool:
     return bool(
         db.session.scalar(
-            sa.select(HubMembership.id).where(
-                HubMembership.user_id == actor().id, HubMembership.hub_id == referral.hub_id
+            sa.select(TeamMembership.id).where(
+                TeamMembership.user_id == actor().id, TeamMembership.team_id == referral.team_id
             )
         )
     )
@@ -247,21 +247,21 @@ ACTION_FORMS = {
 
 def _action_choices(form: Any, referral: Any) -> None:
     if hasattr(form, "lead_worker_id"):
-        team = db.session.scalars(
+        care_team = db.session.scalars(
             sa.select(User)
-            .join(HubMembership)
-            .where(HubMembership.hub_id == referral.hub_id, User.is_active.is_(True))
+            .join(TeamMembership)
+            .where(TeamMembership.team_id == referral.team_id, User.is_active.is_(True))
             .order_by(User.display_name)
         ).all()
         form.lead_worker_id.choices = options(
             [("", "Choose a lead worker")]
-            + [(str(u.id), f"{u.display_name} ({u.role_label})") for u in team]
+            + [(str(u.id), f"{u.display_name} ({u.role_label})") for u in care_team]
         )
     if isinstance(form, forms.SignpostForm):
         candidates = db.session.scalars(
             sa.select(Service)
             .where(Service.is_active.is_(True))
-            .where(sa.or_(Service.hub_id.is_(None), Service.hub_id != referral.hub_id))
+            .where(sa.or_(Service.team_id.is_(None), Service.team_id != referral.team_id))
             .order_by(Service.name)
         ).all()
         form.service_id.choices = options(

@@ -11,6 +11,6 @@ from hubs.referrals import access, api, views
 
 def init_app(app: Flask) -> None:
     register_person_relationship(access.person_via_referrals)
-    register_person_hubs(access.hubs_of_episodes)
+    register_person_hubs(access.teams_of_episodes)
     app.register_blueprint(views.bp)
     app.extensions["hubs_api"].register_blueprint(api.blp)

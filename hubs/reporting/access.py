@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hubs.core.access import AccessRole
 from hubs.core.errors import NotFound
-from hubs.directory.models import Hub, Lcp
+from hubs.directory.models import Team, TeamKind
 from hubs.reporting.indicator_models import CITY
 
 CITY_NAME = "Leeds (all hubs)"
@@ -27,7 +27,7 @@ MANAGER_MEMBERSHIP = "manager"
 class Area:
     code: str  # "city" or the LCP code
     name: str
-    hub_id: int | None = None
+    team_id: int | None = None
 
     @property
     def is_city(self) -> bool:
@@ -37,18 +37,22 @@ class Area:
 CITY_AREA = Area(CITY, CITY_NAME)
 
 
-def managed_hub_ids(user: Any) -> list[int]:
-    return [m.hub_id for m in user.memberships if m.kind == MANAGER_MEMBERSHIP]
+def managed_team_ids(user: Any) -> list[int]:
+    return [m.team_id for m in user.memberships if m.kind == MANAGER_MEMBERSHIP]
 
 
 def visible_areas(session: Session, user: Any) -> list[Area]:
     """The city first, then the hubs this user may compare with it."""
-    query = sa.select(Hub.id, Hub.name, Lcp.code).join(Hub.lcp).order_by(Hub.name)
+    query = (
+        sa.select(Team.id, Team.name, Team.code)
+        .where(Team.kind == TeamKind.COMMUNITY_HUB)
+        .order_by(Team.name)
+    )
     if user.access_role == AccessRole.MANAGER:
-        query = query.where(Hub.id.in_(managed_hub_ids(user)))
+        query = query.where(Team.id.in_(managed_team_ids(user)))
     elif user.access_role != AccessRole.ANALYST:
         return []
-    hubs = [Area(code, name, hub_id) for hub_id, name, code in session.execute(query)]
+    hubs = [Area(code, name, team_id) for team_id, name, code in session.execute(query)]
     return [CITY_AREA, *hubs]
 
 

@@ -44,7 +44,7 @@ class CellKey(NamedTuple):
 
     granularity: Granularity
     period_start: dt.date
-    hub_id: int | None  # None: the whole city
+    team_id: int | None  # None: the whole city
     breakdown: Breakdown
     value: str
 
@@ -96,16 +96,16 @@ def breakdown_expression(units: Any, breakdown: Breakdown) -> sa.ColumnElement[s
     return sa.func.coalesce(units.c[breakdown.value], text(UNKNOWN_VALUE))
 
 
-def _split(units: Any, breakdown: Breakdown, by_hub: bool, value: Any) -> list[Any]:
+def _split(units: Any, breakdown: Breakdown, by_team: bool, value: Any) -> list[Any]:
     """What a grouping adds to the period: the hub, and the breakdown value (PostgreSQL
     refuses a constant in GROUP BY, so the total adds nothing)."""
-    hub = [units.c.hub_id] if by_hub else []
-    return hub if breakdown == Breakdown.TOTAL else [*hub, value]
+    team = [units.c.team_id] if by_team else []
+    return team if breakdown == Breakdown.TOTAL else [*team, value]
 
 
-def _grouped(units: Any, breakdown: Breakdown, by_hub: bool, percentile: bool) -> Select[Any]:
+def _grouped(units: Any, breakdown: Breakdown, by_team: bool, percentile: bool) -> Select[Any]:
     value = breakdown_expression(units, breakdown)
-    hub = units.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer)
+    team = units.c.team_id if by_team else sa.cast(sa.null(), sa.Integer)
     median = (
         sa.func.percentile_cont(0.5).within_group(units.c.val)
         if percentile
@@ -114,33 +114,33 @@ def _grouped(units: Any, breakdown: Breakdown, by_hub: bool, percentile: bool) -
     query = sa.select(
         units.c.granularity,
         units.c.period,
-        hub.label("hub_id"),
+        team.label("team_id"),
         text(breakdown.value).label("breakdown"),
         value.label("value"),
         sa.func.sum(units.c.num).label("num"),
         sa.func.sum(units.c.den).label("den"),
         sa.func.count(units.c.val).label("n_values"),
         median.label("median"),
-    ).group_by(units.c.granularity, units.c.period, *_split(units, breakdown, by_hub, value))
-    return query.where(units.c.hub_id.is_not(None)) if by_hub else query
+    ).group_by(units.c.granularity, units.c.period, *_split(units, breakdown, by_team, value))
+    return query.where(units.c.team_id.is_not(None)) if by_team else query
 
 
-def _median(units: Any, breakdown: Breakdown, by_hub: bool) -> Select[Any]:
+def _median(units: Any, breakdown: Breakdown, by_team: bool) -> Select[Any]:
     """The median by window functions (SQLite has no percentile_cont)."""
     value = breakdown_expression(units, breakdown)
-    partition = [units.c.granularity, units.c.period, *_split(units, breakdown, by_hub, value)]
+    partition = [units.c.granularity, units.c.period, *_split(units, breakdown, by_team, value)]
     ranked = (
         sa.select(
             units.c.granularity,
             units.c.period,
-            (units.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer)).label("hub_id"),
+            (units.c.team_id if by_team else sa.cast(sa.null(), sa.Integer)).label("team_id"),
             value.label("value"),
             units.c.val,
             sa.func.row_number().over(partition_by=partition, order_by=units.c.val).label("rn"),
             sa.func.count().over(partition_by=partition).label("n"),
         )
         .where(units.c.val.is_not(None))
-        .where(units.c.hub_id.is_not(None) if by_hub else sa.true())
+        .where(units.c.team_id.is_not(None) if by_team else sa.true())
         .subquery()
     )
     # The middle row, or the mean of the two middle rows (integer division on purpose).
@@ -152,13 +152,13 @@ def _median(units: Any, breakdown: Breakdown, by_hub: bool) -> Select[Any]:
         sa.select(
             ranked.c.granularity,
             ranked.c.period,
-            ranked.c.hub_id,
+            ranked.c.team_id,
             text(breakdown.value).label("breakdown"),
             ranked.c.value,
             sa.func.avg(ranked.c.val).label("median"),
         )
         .where(middle)
-        .group_by(ranked.c.granularity, ranked.c.period, ranked.c.hub_id, ranked.c.value)
+        .group_by(ranked.c.granularity, ranked.c.period, ranked.c.team_id, ranked.c.value)
     )
 
 
@@ -182,7 +182,7 @@ def _key(row: Any) -> CellKey:
     return CellKey(
         _granularity(row.granularity),
         _as_date(row.period),
-        row.hub_id,
+        row.team_id,
         _breakdown(row.breakdown),
         row.value,
     )
@@ -199,8 +199,8 @@ def compute(
     percentile = session.get_bind().dialect.name == "postgresql"
     wants_median = isinstance(indicator.recipe, Median)
     grouped = [
-        _grouped(u, b, by_hub, percentile and wants_median)
-        for u, by_hub in levels
+        _grouped(u, b, by_team, percentile and wants_median)
+        for u, by_team in levels
         for b in indicator.all_breakdowns
     ]
     cells = {
@@ -215,7 +215,7 @@ def compute(
     if isinstance(indicator.recipe, Rolling):
         return snapshots(indicator, cells, until)
     if wants_median and not percentile:
-        ranked = [_median(u, b, by_hub) for u, by_hub in levels for b in indicator.all_breakdowns]
+        ranked = [_median(u, b, by_team) for u, by_team in levels for b in indicator.all_breakdowns]
         for row in session.execute(sa.union_all(*ranked)):
             cell = cells.get(_key(row))
             if cell is not None:

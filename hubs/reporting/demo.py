@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from hubs.core.db import refresh_planner_statistics
 from hubs.core.types import utcnow
-from hubs.directory.models import Hub, Lcp
+from hubs.directory.models import Team, TeamKind
 from hubs.reporting.models import AGE_BANDS, SYNTHETIC_KEY_PREFIX, ActivityEvent
 from hubs.reporting.models import ActivityType as A
 from hubs.reporting.refresh import refresh
@@ -82,7 +82,7 @@ class Person:
     """A synthetic person's reporting attributes (no identity behind them)."""
 
     pseudonym: str
-    hub: Hub
+    team: Team
     age_band: str
     sex: str
     ethnic_group: str
@@ -92,7 +92,7 @@ class Person:
 
 
 class Generator:
-    def __init__(self, hubs: list[Hub], today: dt.date, scale: float = 1.0) -> None:
+    def __init__(self, hubs: list[Team], today: dt.date, scale: float = 1.0) -> None:
         self.rng = random.Random(SEED)
         self.scale = scale
         self.hubs = hubs
@@ -101,13 +101,13 @@ class Generator:
         self.count = 0
         self.recorded_at = utcnow()
 
-    def person(self, hub: Hub, n: int) -> Person:
+    def person(self, team: Team, n: int) -> Person:
         rng = self.rng
-        diverse = hub.lcp.code == "HATCH"
-        deprived = hub.lcp.code in ("HATCH", "WLEEDS")
+        diverse = team.neighbourhood.code == "HATCH"
+        deprived = team.neighbourhood.code in ("HATCH", "WLEEDS")
         return Person(
-            pseudonym=_key("person", hub.id, n),
-            hub=hub,
+            pseudonym=_key("person", team.id, n),
+            team=team,
             age_band=rng.choices(AGE_BANDS, AGE_WEIGHTS)[0],
             sex=rng.choices(["female", "male", "not_known"], [54, 45, 1])[0],
             ethnic_group=_pick(rng, ETHNIC_DIVERSE if diverse else ETHNIC_CITY),
@@ -132,8 +132,8 @@ class Generator:
             "started_on": extra.get("started_on"),
             "pseudonym": who.pseudonym,
             "case_key": case,
-            "hub_id": who.hub.id,
-            "lcp_code": who.hub.lcp.code,
+            "team_id": who.team.id,
+            "neighbourhood_code": who.team.neighbourhood.code,
             "age_band": who.age_band,
             "sex": who.sex,
             "ethnic_group": who.ethnic_group,
@@ -147,15 +147,15 @@ class Generator:
 
     def rows(self) -> Iterator[dict[str, Any]]:
         n = 0
-        for hub in self.hubs:
-            size = round((30 if hub.lcp.is_early_implementer else 18) * self.scale)
+        for team in self.hubs:
+            size = round((30 if team.neighbourhood.is_early_implementer else 18) * self.scale)
             for month in range(MONTHS):
                 for _ in range(self.rng.randint(size - 6, size + 6)):
                     n += 1
                     received = self.start + dt.timedelta(days=month * 30 + self.rng.randint(0, 29))
-                    if hub.go_live_on is None or received < hub.go_live_on:
+                    if team.go_live_on is None or received < team.go_live_on:
                         continue
-                    yield from (r for r in self.journey(self.person(hub, n), received) if r)
+                    yield from (r for r in self.journey(self.person(team, n), received) if r)
 
     def journey(self, who: Person, received: dt.date) -> Iterator[dict[str, Any] | None]:
         rng = self.rng
@@ -297,7 +297,15 @@ def load_demo_activity(session: Session, today: dt.date | None = None, scale: fl
     (about 36 gives a city-year of some 1.5 million rows, for benchmarks)."""
     if has_synthetic_activity(session):
         return 0
-    hubs = list(session.scalars(sa.select(Hub).join(Hub.lcp).order_by(Lcp.code)))
+    # The synthetic year is of the community hubs (Leeds's, one LCP each).
+    hubs = list(
+        session.scalars(
+            sa.select(Team)
+            .where(Team.kind == TeamKind.COMMUNITY_HUB)
+            .options(sa.orm.selectinload(Team.neighbourhoods))
+            .order_by(Team.code)
+        )
+    )
     generator = Generator(hubs, today or utcnow().date(), scale)
     added, batch = 0, []
     for row in generator.rows():

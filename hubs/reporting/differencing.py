@@ -45,17 +45,17 @@ def _breakdown_groups(keys: Iterable[CellKey]) -> list[Group[CellKey]]:
     parts: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
     for k in keys:
         if k.breakdown != Breakdown.TOTAL:
-            parts[(k.granularity, k.period_start, k.hub_id, k.breakdown)].append(k)
+            parts[(k.granularity, k.period_start, k.team_id, k.breakdown)].append(k)
     return [
-        Group(CellKey(g, p, hub, Breakdown.TOTAL, TOTAL_VALUE), tuple(members))
-        for (g, p, hub, _), members in parts.items()
+        Group(CellKey(g, p, team, Breakdown.TOTAL, TOTAL_VALUE), tuple(members))
+        for (g, p, team, _), members in parts.items()
     ]
 
 
 def _area_groups(keys: Iterable[CellKey]) -> list[Group[CellKey]]:
     parts: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
     for k in keys:
-        if k.hub_id is not None:
+        if k.team_id is not None:
             parts[(k.granularity, k.period_start, k.breakdown, k.value)].append(k)
     return [
         Group(CellKey(g, p, None, b, v), tuple(members)) for (g, p, b, v), members in parts.items()
@@ -76,10 +76,10 @@ def _period_groups(
         for k in keys:
             if k.granularity == fine:
                 outer = periods.start_of(k.period_start, coarse)
-                parts[(outer, k.hub_id, k.breakdown, k.value)].append(k)
+                parts[(outer, k.team_id, k.breakdown, k.value)].append(k)
         groups += [
-            Group(CellKey(coarse, outer, hub, b, v), tuple(members))
-            for (outer, hub, b, v), members in parts.items()
+            Group(CellKey(coarse, outer, team, b, v), tuple(members))
+            for (outer, team, b, v), members in parts.items()
         ]
     return groups
 
@@ -91,7 +91,7 @@ def _same_snapshots(keys: Iterable[CellKey]) -> list[list[CellKey]]:
     months: dict[tuple[Any, ...], list[CellKey]] = defaultdict(list)
     for k in keys:
         if k.granularity == Granularity.MONTH:
-            months[(k.hub_id, k.breakdown, k.value)].append(k)
+            months[(k.team_id, k.breakdown, k.value)].append(k)
     same = []
     for k in keys:
         if k.granularity == Granularity.MONTH:
@@ -99,7 +99,7 @@ def _same_snapshots(keys: Iterable[CellKey]) -> list[list[CellKey]]:
         end = periods.end_of(k.period_start, k.granularity)
         inside = [
             m
-            for m in months[(k.hub_id, k.breakdown, k.value)]
+            for m in months[(k.team_id, k.breakdown, k.value)]
             if k.period_start <= m.period_start < end
         ]
         if inside:

@@ -33,7 +33,7 @@ class IndicatorValue(Base):
     period_start: Mapped[dt.date]
     # "city", or the LCP code of the hub (stable, and what the population CSV uses).
     area: Mapped[str] = mapped_column(sa.String(20))
-    hub_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hubs.id"))
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))
     breakdown: Mapped[str] = mapped_column(sa.String(30))
     breakdown_value: Mapped[str] = mapped_column(sa.String(60))
     numerator: Mapped[int | None]

@@ -93,8 +93,8 @@ class ActivityEvent(Base):
     pseudonym: Mapped[str] = mapped_column(sa.String(64), index=True)
     # HMAC of the case (referral, spell, transition) so events of one case can be linked.
     case_key: Mapped[str | None] = mapped_column(sa.String(64))
-    hub_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
-    lcp_code: Mapped[str | None] = mapped_column(sa.String(20))
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
+    neighbourhood_code: Mapped[str | None] = mapped_column(sa.String(20))
     age_band: Mapped[str] = mapped_column(sa.String(10))
     sex: Mapped[str] = mapped_column(sa.String(20))
     ethnic_group: Mapped[str] = mapped_column(sa.String(40))

@@ -38,7 +38,7 @@ class Population:
     is_illustrative: bool = False
 
     @property
-    def lcp_codes(self) -> set[str]:
+    def neighbourhood_codes(self) -> set[str]:
         return {k[0] for k in self.people} | {k[0] for k in self.by_quintile}
 
     def split(

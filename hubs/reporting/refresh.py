@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.directory.models import Hub, Lcp
+from hubs.directory.models import Team
 from hubs.reporting import stats
 from hubs.reporting.compute import CellKey, RawCell, compute, first_event_date
 from hubs.reporting.differencing import MEASURES, Measured, protected_counts
@@ -46,10 +46,8 @@ REFRESH_LOCK_ID = 7_212_026
 
 
 def hub_areas(session: Session) -> dict[int, str]:
-    """Each hub's area code: the code of the LCP it serves."""
-    return {
-        hub_id: code for hub_id, code in session.execute(sa.select(Hub.id, Lcp.code).join(Hub.lcp))
-    }
+    """Each team's reporting code (a Leeds hub's is the code of the LCP it serves)."""
+    return dict(session.execute(sa.select(Team.id, Team.code)).tuples().all())
 
 
 # --- Rows ----------------------------------------------------------------------------------
@@ -68,19 +66,19 @@ class Populations:
     ) -> dict[tuple[str, str], int]:
         key = (breakdown, age_bands)
         if key not in self._cache:
-            by_lcp = self.population.split(breakdown, age_bands)
+            by_neighbourhood = self.population.split(breakdown, age_bands)
             city: dict[tuple[str, str], int] = defaultdict(int)
-            for (_, value), n in by_lcp.items():
+            for (_, value), n in by_neighbourhood.items():
                 city[(CITY, value)] += n
-            self._cache[key] = {**by_lcp, **city}
+            self._cache[key] = {**by_neighbourhood, **city}
         return self._cache[key]
 
-    def _area(self, hub_id: int | None) -> str | None:
-        return CITY if hub_id is None else self.areas.get(hub_id)
+    def _area(self, team_id: int | None) -> str | None:
+        return CITY if team_id is None else self.areas.get(team_id)
 
     def of(
         self,
-        hub_id: int | None,
+        team_id: int | None,
         breakdown: Breakdown,
         value: str,
         age_bands: tuple[str, ...] | None,
@@ -88,11 +86,11 @@ class Populations:
         """People in the area with this breakdown value (None when the files have none)."""
         if breakdown not in POPULATION_BREAKDOWNS:
             return None
-        return self._split(breakdown, age_bands).get((self._area(hub_id) or "", value))
+        return self._split(breakdown, age_bands).get((self._area(team_id) or "", value))
 
-    def comparable(self, hub_id: int | None, by: Breakdown) -> dict[str, int]:
+    def comparable(self, team_id: int | None, by: Breakdown) -> dict[str, int]:
         """Population of each group of `by` in the area: the groups a ratio compares."""
-        area = self._area(hub_id)
+        area = self._area(team_id)
         return {v: n for (a, v), n in self._split(by, None).items() if a == area}
 
 
@@ -112,8 +110,8 @@ def _base_row(
         "indicator_id": indicator.id,
         "period_type": key.granularity,
         "period_start": key.period_start,
-        "area": CITY if key.hub_id is None else areas[key.hub_id],
-        "hub_id": key.hub_id,
+        "area": CITY if key.team_id is None else areas[key.team_id],
+        "team_id": key.team_id,
         "breakdown": key.breakdown.value,
         "breakdown_value": key.value,
         "numerator": None,
@@ -202,8 +200,8 @@ class RowBuilder:
     def _sum_compared(self, by: Breakdown) -> None:
         # People in compared groups per period and area, summed once (not per cell).
         for key, cell in self.cells.items():
-            if key.breakdown == by and key.value in self.populations.comparable(key.hub_id, by):
-                self._compared_totals[(key.granularity, key.period_start, key.hub_id)] += (
+            if key.breakdown == by and key.value in self.populations.comparable(key.team_id, by):
+                self._compared_totals[(key.granularity, key.period_start, key.team_id)] += (
                     cell.numerator
                 )
 
@@ -222,7 +220,7 @@ class RowBuilder:
             _count(row)
         elif isinstance(recipe, PopulationRate):
             bands = recipe.age_bands
-            _set_denominator(row, self.populations.of(key.hub_id, key.breakdown, key.value, bands))
+            _set_denominator(row, self.populations.of(key.team_id, key.breakdown, key.value, bands))
             _population_rate(row, recipe.per)
         elif isinstance(recipe, RateRatio):
             self._ratio_row(row, key, cell, recipe)
@@ -231,14 +229,14 @@ class RowBuilder:
     def _ratio_row(
         self, row: dict[str, Any], key: CellKey, cell: RawCell, recipe: RateRatio
     ) -> None:
-        compared = self.populations.comparable(key.hub_id, recipe.by)
+        compared = self.populations.comparable(key.team_id, recipe.by)
         if key.breakdown == Breakdown.TOTAL:
             _set_denominator(row, sum(compared.values()) if compared else None)
             return
         if key.value not in compared:
             return  # ethnicity not stated or not known: counted, never compared
         _set_denominator(row, compared[key.value])
-        everyone = self._compared_totals[(key.granularity, key.period_start, key.hub_id)]
+        everyone = self._compared_totals[(key.granularity, key.period_start, key.team_id)]
         others = round_count(everyone - cell.numerator)
         other_population = round_count(sum(compared.values()) - compared[key.value])
         _ratio(row, others, other_population)

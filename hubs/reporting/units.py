@@ -65,7 +65,7 @@ def _interpreter(column: Any) -> sa.ColumnElement[int]:
 def _event_columns() -> list[sa.ColumnElement[Any]]:
     return [
         EVENTS.c.pseudonym,
-        EVENTS.c.hub_id,
+        EVENTS.c.team_id,
         EVENTS.c.age_band,
         EVENTS.c.sex,
         EVENTS.c.ethnic_group,
@@ -120,7 +120,7 @@ def _event_units(indicator: Indicator, base: Any) -> Any:
             sa.select(
                 text(g.value).label("granularity"),
                 base.c[f"p_{g.value}"].label("period"),
-                base.c.hub_id,
+                base.c.team_id,
                 *[base.c[a] for a in ATTRIBUTES],
                 base.c.num,
                 number(1).label("den"),
@@ -137,18 +137,18 @@ def _person_attributes(source: Any) -> list[sa.ColumnElement[Any]]:
     return [sa.func.max(source[a]).label(a) for a in ATTRIBUTES]
 
 
-def _people_units(indicator: Indicator, base: Any, by_hub: bool) -> Any:
+def _people_units(indicator: Indicator, base: Any, by_team: bool) -> Any:
     """One row per person per period (and per hub, for the hub level)."""
     selects = []
     for g in indicator.periods:
         period = base.c[f"p_{g.value}"]
-        keys = [period, base.c.pseudonym] + ([base.c.hub_id] if by_hub else [])
-        hub = base.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer).label("hub_id")
+        keys = [period, base.c.pseudonym] + ([base.c.team_id] if by_team else [])
+        team = base.c.team_id if by_team else sa.cast(sa.null(), sa.Integer).label("team_id")
         selects.append(
             sa.select(
                 text(g.value).label("granularity"),
                 period.label("period"),
-                hub,
+                team,
                 *_person_attributes(base.c),
                 number(1).label("num"),
                 number(1).label("den"),
@@ -186,14 +186,14 @@ def _person_months(recipe: Rolling, until: dt.date) -> Any:
         counts = sa.and_(counts, EVENTS.c.detail.in_(recipe.detail_in))
     counted_detail = sa.case((counts, EVENTS.c.detail)) if recipe.distinct_details else None
     month = period_start(EVENTS.c.occurred_on, Granularity.MONTH)
-    keys = [month, EVENTS.c.pseudonym, EVENTS.c.hub_id]
+    keys = [month, EVENTS.c.pseudonym, EVENTS.c.team_id]
     if counted_detail is not None:
         keys.append(counted_detail)
     return (
         sa.select(
             month.label("month"),
             EVENTS.c.pseudonym,
-            EVENTS.c.hub_id,
+            EVENTS.c.team_id,
             sa.func.max(sa.case((in_cohort, number(1)), else_=number(0))).label("in_cohort"),
             sa.func.max(sa.case((counts, number(1)), else_=number(0))).label("counts"),
             (counted_detail if counted_detail is not None else sa.null()).label("detail"),
@@ -204,23 +204,23 @@ def _person_months(recipe: Rolling, until: dt.date) -> Any:
     )
 
 
-def _rolling_people(recipe: Rolling, until: dt.date, by_hub: bool) -> Any:
+def _rolling_people(recipe: Rolling, until: dt.date, by_team: bool) -> Any:
     """Each person's breakdown values (per hub at the hub level), joined after the windows
     so the amplified 12-month rows stay narrow. Values that changed over time (an age band)
     take the highest code, as for every people count."""
     types = tuple(dict.fromkeys(recipe.cohort + recipe.numerator))
     columns = _event_columns()
-    keys = [EVENTS.c.pseudonym] + ([EVENTS.c.hub_id] if by_hub else [])
+    keys = [EVENTS.c.pseudonym] + ([EVENTS.c.team_id] if by_team else [])
     return (
         sa.select(*keys, *[sa.func.max(c).label(c.name) for c in columns[2:]])
         .where(*_counted_events(types, until))
         .group_by(*keys)
-        .cte("people_hub" if by_hub else "people_city")
+        .cte("people_team" if by_team else "people_city")
     )
 
 
 def _rolling_units(
-    recipe: Rolling, windows: Any, months: Any, people: Any, by_hub: bool
+    recipe: Rolling, windows: Any, months: Any, people: Any, by_team: bool
 ) -> Select[Any]:
     """One row per person in the cohort at the end of each month (12-month window)."""
     joined = sa.and_(
@@ -231,7 +231,7 @@ def _rolling_units(
     else:
         met = sa.func.max(months.c.counts) > number(0)
     keys = [windows.c.granularity, windows.c.period, months.c.pseudonym]
-    keys += [months.c.hub_id] if by_hub else []
+    keys += [months.c.team_id] if by_team else []
     members = (
         sa.select(*keys, sa.case((met, number(1)), else_=number(0)).label("num"))
         .select_from(windows)
@@ -241,13 +241,13 @@ def _rolling_units(
         .subquery("members")
     )
     on = members.c.pseudonym == people.c.pseudonym
-    if by_hub:
-        on = sa.and_(on, members.c.hub_id == people.c.hub_id)
-    hub = members.c.hub_id if by_hub else sa.cast(sa.null(), sa.Integer).label("hub_id")
+    if by_team:
+        on = sa.and_(on, members.c.team_id == people.c.team_id)
+    team = members.c.team_id if by_team else sa.cast(sa.null(), sa.Integer).label("team_id")
     return sa.select(
         members.c.granularity,
         members.c.period,
-        hub,
+        team,
         *[people.c[a] for a in ATTRIBUTES],
         members.c.num,
         number(1).label("den"),
@@ -264,19 +264,19 @@ def units(indicator: Indicator, first: dt.date, until: dt.date) -> tuple[Any, An
             return None
         months = _person_months(recipe, until)
         city = _rolling_units(
-            recipe, windows, months, _rolling_people(recipe, until, False), by_hub=False
+            recipe, windows, months, _rolling_people(recipe, until, False), by_team=False
         )
-        hub = _rolling_units(
-            recipe, windows, months, _rolling_people(recipe, until, True), by_hub=True
+        team = _rolling_units(
+            recipe, windows, months, _rolling_people(recipe, until, True), by_team=True
         )
-        return city.cte("city_units"), hub.cte("hub_units")
+        return city.cte("city_units"), team.cte("team_units")
     base = _base(indicator, until)
     if isinstance(recipe, PopulationRate | RateRatio) or (
         isinstance(recipe, Count) and recipe.people
     ):
         return (
-            _people_units(indicator, base, by_hub=False).cte("city_units"),
-            _people_units(indicator, base, by_hub=True).cte("hub_units"),
+            _people_units(indicator, base, by_team=False).cte("city_units"),
+            _people_units(indicator, base, by_team=True).cte("team_units"),
         )
     events = _event_units(indicator, base).cte("units")
     return events, events

@@ -22,7 +22,7 @@ from hubs.extensions import db
 from hubs.referrals.models import Episode
 from hubs.referrals.states import EpisodeStatus
 from hubs.safetyplans.models import SafetyPlan
-from hubs.staff.queries import active_managers_by_hub, active_user_ids
+from hubs.staff.queries import active_managers_by_team, active_user_ids
 
 # "Due soon" starts 14 days before.
 SAFETY_PLAN_WINDOW = dt.timedelta(days=versioning.SAFETY_PLAN_DUE_SOON_DAYS)
@@ -41,21 +41,21 @@ def safety_plan_reviews_due(now: dt.datetime) -> int:
     plans = session.scalars(sa.select(SafetyPlan).where(SafetyPlan.id.in_(ids))).all()
     episodes = _open_episodes(session, {p.person_id for p in plans})
     active = active_user_ids(session, {lead for pairs in episodes.values() for lead, _ in pairs})
-    managers = active_managers_by_hub(
-        session, {hub for pairs in episodes.values() for _, hub in pairs}
+    managers = active_managers_by_team(
+        session, {team for pairs in episodes.values() for _, team in pairs}
     )
     created = 0
     for plan in plans:
         pairs = episodes.get(plan.person_id, [])
         leads = sorted({lead for lead, _ in pairs if lead in active})
-        hub_managers = sorted({m for _, hub in pairs for m in managers.get(hub, [])})
+        team_managers = sorted({m for _, team in pairs for m in managers.get(team, [])})
         created += remind_review(
             "safety_plan_review",
             "Safety plan",
             plan,
             versioning.safety_plan_review(plan.review_due_on, day),
             leads,
-            hub_managers,
+            team_managers,
             link=f"/people/{plan.person_id}/safety-plan",
         )
     return created
@@ -67,10 +67,10 @@ def _open_episodes(session: Session, person_ids: set[int]) -> dict[int, list[tup
     if not person_ids:
         return found
     rows = session.execute(
-        sa.select(Episode.person_id, Episode.lead_worker_id, Episode.hub_id).where(
+        sa.select(Episode.person_id, Episode.lead_worker_id, Episode.team_id).where(
             Episode.person_id.in_(person_ids), Episode.status != EpisodeStatus.FINISHED
         )
     )
-    for person_id, lead, hub in rows:
-        found[person_id].append((lead, hub))
+    for person_id, lead, team in rows:
+        found[person_id].append((lead, team))
     return found

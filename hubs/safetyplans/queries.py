@@ -62,14 +62,14 @@ def proposals_for(
 def crisis_services(session: Session, person_id: int) -> list[Service]:
     """Directory services a plan can list: crisis services and helplines, and the hub teams
     of the person's episodes (their own team's number belongs on their plan)."""
-    own_hubs = sa.select(Episode.hub_id).where(Episode.person_id == person_id)
+    own_teams = sa.select(Episode.team_id).where(Episode.person_id == person_id)
     return list(
         session.scalars(
             sa.select(Service)
             .where(
                 Service.is_active.is_(True),
                 Service.kind.in_(CRISIS_KINDS),
-                sa.or_(Service.kind != ServiceKind.HUB_TEAM, Service.hub_id.in_(own_hubs)),
+                sa.or_(Service.kind != ServiceKind.HUB_TEAM, Service.team_id.in_(own_teams)),
             )
             .order_by(Service.name)
         )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hubs.core.access import AccessRole
 from hubs.core.db import Base
 from hubs.core.types import enum_column, utcnow
-from hubs.directory.models import Hub, Organisation
+from hubs.directory.models import Organisation, Team
 
 
 class StaffRole(enum.StrEnum):
@@ -111,7 +111,7 @@ class User(Base):
     mfa_last_step: Mapped[int | None]
 
     organisation: Mapped[Organisation | None] = relationship()
-    memberships: Mapped[list[HubMembership]] = relationship(
+    memberships: Mapped[list[TeamMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 
@@ -164,23 +164,23 @@ class MembershipKind(enum.StrEnum):
     MANAGER = "manager"
 
 
-class HubMembership(Base):
+class TeamMembership(Base):
     """A member of staff working in a hub's multidisciplinary team, or managing it."""
 
-    __tablename__ = "hub_memberships"
+    __tablename__ = "team_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    hub_id: Mapped[int] = mapped_column(sa.ForeignKey("hubs.id"), index=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     kind: Mapped[MembershipKind] = mapped_column(
         enum_column(MembershipKind, "membership_kind", 10), default=MembershipKind.MEMBER
     )
     started_on: Mapped[dt.date | None]
 
     user: Mapped[User] = relationship(back_populates="memberships")
-    hub: Mapped[Hub] = relationship()
+    team: Mapped[Team] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("user_id", "hub_id"),)
+    __table_args__ = (sa.UniqueConstraint("user_id", "team_id"),)
 
 
 class UserSession(Base):

@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 
 from hubs.core.access import AccessRole
 from hubs.core.web import actor, finish, handle_form
-from hubs.directory.models import Hub
+from hubs.directory.models import Team
 from hubs.extensions import db
 from hubs.staff import pending, services
 from hubs.staff.forms import ChangePasswordForm, SignInForm
 from hubs.staff.mfa import needs_second_factor
-from hubs.staff.models import HubMembership, MembershipKind, User
+from hubs.staff.models import MembershipKind, TeamMembership, User
 from hubs.staff.throttle import sign_in_limit
 
 bp = Blueprint("auth", __name__)
@@ -130,25 +130,25 @@ def change_password() -> Response | tuple[str, int]:
     return render_template("auth/change_password.html", form=form), outcome
 
 
-def _teams_managed_by(user_id: int) -> dict[Hub, list[HubMembership]]:
+def _teams_managed_by(user_id: int) -> dict[Team, list[TeamMembership]]:
     """The hubs a manager runs, each with its members by name."""
     managed = db.session.scalars(
-        sa.select(HubMembership)
+        sa.select(TeamMembership)
         .where(
-            HubMembership.user_id == user_id,
-            HubMembership.kind == MembershipKind.MANAGER,
+            TeamMembership.user_id == user_id,
+            TeamMembership.kind == MembershipKind.MANAGER,
         )
-        .options(sa.orm.joinedload(HubMembership.hub))
+        .options(sa.orm.joinedload(TeamMembership.team))
     ).all()
-    hub_ids = [m.hub_id for m in managed]
+    team_ids = [m.team_id for m in managed]
     members = db.session.scalars(
-        sa.select(HubMembership)
-        .where(HubMembership.hub_id.in_(hub_ids))
-        .join(HubMembership.user)
-        .options(sa.orm.contains_eager(HubMembership.user).joinedload(User.organisation))
+        sa.select(TeamMembership)
+        .where(TeamMembership.team_id.in_(team_ids))
+        .join(TeamMembership.user)
+        .options(sa.orm.contains_eager(TeamMembership.user).joinedload(User.organisation))
         .order_by(User.display_name)
     ).all()
-    return {m.hub: [x for x in members if x.hub_id == m.hub_id] for m in managed}
+    return {m.team: [x for x in members if x.team_id == m.team_id] for m in managed}
 
 
 @bp.get("/team")

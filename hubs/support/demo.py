@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hubs.core.types import today
-from hubs.directory.models import Lcp, Service
+from hubs.directory.models import Neighbourhood, Service
 from hubs.people.models import Person
 from hubs.referrals import services as referral_services
 from hubs.referrals.models import (
@@ -32,7 +32,7 @@ from hubs.referrals.states import OPEN_REFERRAL_STATUSES
 from hubs.staff.models import User
 from hubs.support import services
 from hubs.support.models import ActivityType, ContactMode, Reached, SignpostingOutcome
-from hubs.support.offers import load_offer_details
+from hubs.support.offers import load_shipped_offers
 from hubs.trackers import services as trackers
 from hubs.trackers.models import (
     CessationOffer,
@@ -60,7 +60,7 @@ class Story:
     days_ago: int
     lead: str
     needs: tuple[tuple[NeedDomain, Severity, str], ...]
-    team: tuple[str, ...] = ("connector",)
+    care_team: tuple[str, ...] = ("connector",)
     contacts_every: int = 14  # days between contacts, from the week after acceptance
     last_contact_days_ago: int | None = 5  # None: nobody has been in contact yet
     activities: tuple[ActivityType, ...] = (A.WHAT_MATTERS,)
@@ -86,7 +86,7 @@ STORIES = [
         120,
         "ot",
         ((N.LEISURE_ACTIVITIES, S.MODERATE, "Nothing to get up for"),),
-        team=("connector", "peer"),
+        care_team=("connector", "peer"),
         activities=(A.COMMUNITY_GROUP, A.PEER_SUPPORT),
         signpost=("DEMOART", "DEMOPEER"),
         health="partial",
@@ -95,7 +95,7 @@ STORIES = [
         95,
         "connector",
         ((N.MONEY_DEBT, S.HIGH, "Bailiff letters"), (N.PRACTICAL_HELP, S.MODERATE, "Forms")),
-        team=(),
+        care_team=(),
         activities=(A.BENEFITS_MONEY, A.PRACTICAL_HELP),
         signpost=("DEMOMONEY",),
     ),
@@ -130,7 +130,7 @@ STORIES = [
         45,
         "connector",
         ((N.PHYSICAL_HEALTH, S.MODERATE, "Out of breath on the stairs"),),
-        team=(),
+        care_team=(),
         activities=(A.ACCOMPANYING, A.PRACTICAL_HELP),
         signpost=("DEMOQUIT",),
         health="partial",
@@ -149,7 +149,7 @@ STORIES = [
             (N.SUBSTANCE_USE, S.HIGH, "Drinking most days"),
             (N.PERSONAL_SAFETY, S.HIGH, "Hard nights"),
         ),
-        team=("connector", "peer"),
+        care_team=("connector", "peer"),
         contacts_every=7,
         activities=(A.PEER_SUPPORT, A.WHAT_MATTERS),
     ),
@@ -170,7 +170,7 @@ STORIES = [
         10,
         "nurse",
         ((N.MEDICATION, S.MODERATE, "Side effects"),),
-        team=(),
+        care_team=(),
         last_contact_days_ago=None,
     ),
 ]
@@ -196,8 +196,8 @@ def _hatch_people(session: Session) -> list[Person]:
         session.scalars(
             sa.select(Person)
             .join(Person.gp_practice)
-            .join(Lcp)
-            .where(Lcp.code == "HATCH", Person.is_synthetic.is_(True))
+            .join(Neighbourhood)
+            .where(Neighbourhood.code == "HATCH", Person.is_synthetic.is_(True))
             .order_by(Person.id.in_(waiting), Person.id)
         )
     )
@@ -225,7 +225,7 @@ def _accept(
     episode = referral_services.accept(
         session, nurse, referral, lead_worker_id=staff[story.lead].id
     )
-    for member in story.team:
+    for member in story.care_team:
         referral_services.add_to_care_team(session, episode, staff[member])
     _backdate(session, episode, referral, min(received + dt.timedelta(days=7), today()))
     return episode
@@ -259,7 +259,7 @@ MODES = (ContactMode.FACE_TO_FACE, ContactMode.PHONE, ContactMode.ACCOMPANIED, C
 def _log_contacts(
     session: Session, staff: dict[str, User], person: Person, story: Story, accepted_on: dt.date
 ) -> int:
-    workers = [staff[story.lead]] + [staff[m] for m in story.team]
+    workers = [staff[story.lead]] + [staff[m] for m in story.care_team]
     dates = _contact_dates(story, accepted_on)
     for n, day in enumerate(dates):
         worker = workers[n % len(workers)]
@@ -349,7 +349,7 @@ def _work(session: Session, worker: User, person: Person, story: Story) -> None:
 
 def load_demo_support(session: Session) -> dict[str, int]:
     """Offer details for the directory, then the HATCH support stories; returns what is new."""
-    load_offer_details(session)
+    load_shipped_offers(session)
     staff = {name: _user(session, email) for name, email in LEADS.items()}
     created = {"episodes": 0, "contacts": 0}
     for index, (person, story) in enumerate(zip(_hatch_people(session), STORIES, strict=False)):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from hubs.core.alerts import alert_staff
 from hubs.extensions import db
-from hubs.staff.queries import active_managers_by_hub, active_user_ids, hubs_by_user
+from hubs.staff.queries import active_managers_by_team, active_user_ids, teams_by_user
 from hubs.support.models import Signposting, SignpostingOutcome
 
 
@@ -36,14 +36,14 @@ def signposting_follow_ups(now: dt.datetime) -> int:
     ).all()
     workers = {r.worker_id for r in records}
     active = active_user_ids(session, workers)
-    hubs = hubs_by_user(session, workers - active)
-    managers = active_managers_by_hub(session, {h for ids in hubs.values() for h in ids})
+    hubs = teams_by_user(session, workers - active)
+    managers = active_managers_by_team(session, {h for ids in hubs.values() for h in ids})
     created = 0
     for record in records:
         recipients = (
             [record.worker_id]
             if record.worker_id in active
-            else sorted({m for hub in hubs.get(record.worker_id, []) for m in managers[hub]})
+            else sorted({m for team in hubs.get(record.worker_id, []) for m in managers[team]})
         )
         created += alert_staff(
             recipients,

@@ -1,7 +1,8 @@
 """Loading what community offers help with, where and when they run, from the shipped CSV.
 
-`data/community_offers.csv` gives, per directory service code: its LCP (blank for
-city-wide), weekly sessions (`tue 10:00-12:00; weekdays 09:00-17:00; daily 18:00-02:00`),
+Each area pack's `community_offers.csv` gives, per directory service code: its
+neighbourhood (blank for area-wide), weekly sessions
+(`tue 10:00-12:00; weekdays 09:00-17:00; daily 18:00-02:00`),
 accessibility features and the need domains it helps with. Loading is idempotent and a bad
 line is refused naming the file and line.
 """
@@ -17,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from hubs.core.errors import ValidationError
 from hubs.directory.models import AccessFeature, Service
+from hubs.directory.packs import AREAS_DIR, SHIPPED_PACKS
 from hubs.directory.services import SessionTimes, set_service_profile
 from hubs.referrals.models import NeedDomain
 from hubs.support.models import OfferNeed
 
-OFFERS_CSV = Path(__file__).resolve().parent / "data" / "community_offers.csv"
+OFFERS_FILE = "community_offers.csv"
 DAYS = {name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 DAY_GROUPS = {"weekdays": range(5), "weekends": range(5, 7), "daily": range(7)}
 
@@ -67,19 +69,33 @@ def _load_row(session: Session, row: dict[str, str], where: str) -> None:
         raise ValidationError(f"{where}: {error}", field="code") from error
     try:
         set_service_profile(
-            session, service, lcp_code=row["lcp_code"] or None, sessions=sessions, features=features
+            session,
+            service,
+            neighbourhood_code=row["neighbourhood_code"] or None,
+            sessions=sessions,
+            features=features,
         )
     except ValidationError as error:
         raise ValidationError(f"{where}: {error.message}", field="code") from error
     _set_needs(session, service, needs)
 
 
-def load_offer_details(session: Session, path: Path = OFFERS_CSV) -> int:
-    """Set each listed service's LCP, sessions, accessibility and needs; returns how many."""
+def load_offer_details(session: Session, path: Path) -> int:
+    """Set each listed service's neighbourhood, sessions, accessibility and needs; returns
+    how many. A pack without the file has no offer details to set."""
     count = 0
+    if not path.exists():
+        return 0
     with path.open(newline="", encoding="utf-8") as handle:
         for line_no, row in enumerate(csv.DictReader(handle), start=2):
             _load_row(session, row, f"{path.name} line {line_no}")
             count += 1
     session.flush()
     return count
+
+
+def load_shipped_offers(session: Session) -> int:
+    """The offer details of every pack that ships in the repo."""
+    return sum(
+        load_offer_details(session, AREAS_DIR / name / OFFERS_FILE) for name in SHIPPED_PACKS
+    )

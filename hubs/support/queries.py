@@ -56,7 +56,7 @@ DAY_PART_BOUNDS = {
 @dataclass(frozen=True)
 class OfferFilters:
     need: NeedDomain | None = None
-    lcp_id: int | None = None
+    neighbourhood_id: int | None = None
     weekday: int | None = None
     day_part: DayPart | None = None
     features: tuple[AccessFeature, ...] = ()
@@ -97,9 +97,14 @@ def _offer_query(filters: OfferFilters) -> sa.Select[tuple[Service]]:
     if filters.need is not None:
         tagged = sa.select(OfferNeed.service_id).where(OfferNeed.domain == filters.need)
         query = query.where(Service.id.in_(tagged))
-    if filters.lcp_id is not None:
+    if filters.neighbourhood_id is not None:
         # Offers local to the LCP, and city-wide ones that serve everyone.
-        query = query.where(sa.or_(Service.lcp_id == filters.lcp_id, Service.lcp_id.is_(None)))
+        query = query.where(
+            sa.or_(
+                Service.neighbourhood_id == filters.neighbourhood_id,
+                Service.neighbourhood_id.is_(None),
+            )
+        )
     if filters.weekday is not None or filters.day_part is not None:
         query = query.where(_open_when(filters))
     for feature in filters.features:
@@ -131,11 +136,11 @@ def search_offers(
         session.scalars(
             query.options(
                 joinedload(Service.organisation),
-                joinedload(Service.lcp),
+                joinedload(Service.neighbourhood),
                 selectinload(Service.sessions),
                 selectinload(Service.access_features),
             )
-            .order_by(Service.lcp_id.is_(None), Service.name)
+            .order_by(Service.neighbourhood_id.is_(None), Service.name)
             .limit(limit)
         ).unique()
     )

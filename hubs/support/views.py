@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from hubs.core import audit
 from hubs.core.types import today
 from hubs.core.web import Page, actor, audits, handle_form, options, page
-from hubs.directory.models import WEEKDAYS, AccessFeature, Lcp, Service, ServiceKind
+from hubs.directory.models import WEEKDAYS, AccessFeature, Neighbourhood, Service, ServiceKind
 from hubs.extensions import db
 from hubs.people.models import Person
 from hubs.referrals.access import get_supported_person
@@ -184,7 +184,7 @@ def _offer_filters() -> queries.OfferFilters:
     features = [pick(AccessFeature, v) for v in args.getlist("access")]
     return queries.OfferFilters(
         need=pick(NeedDomain, args.get("need")),
-        lcp_id=args.get("lcp", type=int),
+        neighbourhood_id=args.get("neighbourhood", type=int),
         weekday=weekday if weekday is not None and 0 <= weekday <= 6 else None,
         day_part=pick(queries.DayPart, args.get("time")),
         features=tuple(f for f in features if f is not None),
@@ -199,7 +199,9 @@ def _offers(person: Person | None = None) -> dict[str, Any]:
         "results": queries.search_offers(db.session, filters),
         "filters": filters,
         "person": person,
-        "lcps": db.session.scalars(sa.select(Lcp).order_by(Lcp.is_demo, Lcp.name)).all(),
+        "neighbourhoods": db.session.scalars(
+            sa.select(Neighbourhood).order_by(Neighbourhood.is_demo, Neighbourhood.name)
+        ).all(),
         "needs": NeedDomain,
         "weekdays": WEEKDAYS,
         "day_parts": queries.DayPart,

@@ -16,10 +16,10 @@ from hubs.synth.writer import BulkWriter
 
 
 @dataclass(slots=True)
-class HubInfo:
+class TeamInfo:
     id: int
-    lcp_id: int
-    lcp_code: str
+    neighbourhood_id: int
+    neighbourhood_code: str
     population_code: str  # the LCP whose population rows this hub's people follow
     team_service_id: int
     practices: list[tuple[int, str]] = field(default_factory=list)  # (id, postcode)
@@ -29,7 +29,7 @@ class HubInfo:
 @dataclass(slots=True)
 class StaffInfo:
     id: int
-    hub_id: int | None
+    team_id: int | None
     role: str
     organisation_id: int
     is_active: bool
@@ -39,7 +39,7 @@ class StaffInfo:
 @dataclass(slots=True)
 class PersonInfo:
     id: int
-    hub: HubInfo
+    team: TeamInfo
     born: dt.date
     sex: str
 
@@ -48,7 +48,7 @@ class PersonInfo:
 class ReferralInfo:
     id: int
     person: PersonInfo
-    hub: HubInfo
+    team: TeamInfo
     service_id: int
     service_code: str  # "HUB" for the hub team
     source: str
@@ -85,7 +85,7 @@ class EpisodeInfo:
     first_intervention_on: dt.date | None
     baseline_on: dt.date | None
     finished_on: dt.date | None
-    team: list[TeamMember] = field(default_factory=list)
+    care_team: list[TeamMember] = field(default_factory=list)
     lead: StaffInfo | None = None
     eip_started_on: dt.date | None = None
     # Ids of the rows that recorded each clock event, filled in by later generators.
@@ -96,8 +96,8 @@ class EpisodeInfo:
         return self.referral.person.id
 
     @property
-    def hub_id(self) -> int:
-        return self.referral.hub.id
+    def team_id(self) -> int:
+        return self.referral.team.id
 
     @property
     def status(self) -> str:
@@ -111,7 +111,7 @@ class EpisodeInfo:
 
 @dataclass
 class World:
-    hubs: list[HubInfo] = field(default_factory=list)
+    hubs: list[TeamInfo] = field(default_factory=list)
     organisations: dict[str, int] = field(default_factory=dict)
     services: dict[str, tuple[int, str]] = field(default_factory=dict)  # code -> (id, kind)
     staff: list[StaffInfo] = field(default_factory=list)
@@ -120,8 +120,8 @@ class World:
     referrals: list[ReferralInfo] = field(default_factory=list)
     episodes: list[EpisodeInfo] = field(default_factory=list)
 
-    def staff_of(self, hub_id: int) -> list[StaffInfo]:
-        return [s for s in self.staff if s.hub_id == hub_id]
+    def staff_of(self, team_id: int) -> list[StaffInfo]:
+        return [s for s in self.staff if s.team_id == team_id]
 
 
 class SynthContext:

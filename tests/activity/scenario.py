@@ -74,8 +74,8 @@ def referral_input(days: int, **overrides: object) -> referrals.ReferralInput:
 
 def set_up_services(world: World, scenario: Scenario) -> None:
     scenario.services.update(
-        hub_a=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_a),
-        hub_b=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_b),
+        hub_a=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, team=world.hub_a),
+        hub_b=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, team=world.hub_b),
         aspire=factories.ServiceFactory(kind=ServiceKind.EARLY_INTERVENTION, name="Aspire"),
         offer=factories.ServiceFactory(kind=ServiceKind.COMMUNITY_OFFER, name="Walk group"),
         ips=factories.ServiceFactory(kind=ServiceKind.EMPLOYMENT, name="IPS"),

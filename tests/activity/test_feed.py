@@ -127,7 +127,10 @@ def test_referral_decisions_carry_the_service_kind_and_days_to_decide(world):
     scenario.build(world)
     [signposted] = store.rows(T.REFERRAL_SIGNPOSTED)
     assert (signposted["detail"], signposted["value"]) == ("community_offer", 9.0)
-    assert signposted["hub_id"] == world.hub_b.id and signposted["lcp_code"] == world.hub_b.lcp.code
+    assert (
+        signposted["team_id"] == world.hub_b.id
+        and signposted["neighbourhood_code"] == world.hub_b.neighbourhood.code
+    )
     [withdrawn] = store.rows(T.REFERRAL_WITHDRAWN)
     assert (withdrawn["age_band"], withdrawn["imd_quintile"]) == ("75+", 1)
     triaged = {r["detail"] for r in store.rows(T.REFERRAL_TRIAGED)}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from hubs.core.audit import AuditEvent
 from hubs.core.errors import NotFound, PermissionDenied, ValidationError
 from hubs.extensions import db
-from hubs.portal.feedback import I_STATEMENT_MAX, give_feedback, hub_of
+from hubs.portal.feedback import I_STATEMENT_MAX, give_feedback, team_of
 from hubs.portal.models import FeedbackResponse, FftAnswer
 from hubs.reporting.models import ActivityType
 from tests.activity import scenario, store
@@ -55,11 +55,11 @@ def test_the_answer_codes_follow_the_national_order():
 
 def test_feedback_is_attributed_to_the_hub_the_person_is_with(world):
     # No referral yet: the hub of their registered GP practice.
-    assert hub_of(db.session, world.person_a.id) == world.hub_a.id
+    assert team_of(db.session, world.person_a.id) == world.hub_a.id
     scenario.build(world)
     # Ben is registered in hub B and was referred there.
-    assert hub_of(db.session, world.person_b.id) == world.hub_b.id
-    rows = {r["value"]: r["hub_id"] for r in store.rows(T.FRIENDS_AND_FAMILY)}
+    assert team_of(db.session, world.person_b.id) == world.hub_b.id
+    rows = {r["value"]: r["team_id"] for r in store.rows(T.FRIENDS_AND_FAMILY)}
     assert rows == {1.0: world.hub_a.id, 4.0: world.hub_b.id}
 
 
@@ -137,7 +137,7 @@ def test_the_hub_manager_reads_the_answers_and_words_without_names(world, login_
     _give(world, FftAnswer.GOOD)
     db.session.commit()
     client = login_as(world.users["manager"])
-    response = client.get(f"/feedback/hubs/{world.hub_a.id}")
+    response = client.get(f"/feedback/teams/{world.hub_a.id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "I felt listened to" in html and "2 in all" in html
@@ -151,4 +151,4 @@ def test_the_hub_manager_reads_the_answers_and_words_without_names(world, login_
 
 def test_a_hub_the_manager_does_not_manage_answers_not_found(world, login_as):
     client = login_as(world.users["manager"])
-    assert client.get(f"/feedback/hubs/{world.hub_b.id}").status_code == 404
+    assert client.get(f"/feedback/teams/{world.hub_b.id}").status_code == 404

@@ -57,7 +57,7 @@ def _people_with_referrals(world, n: int) -> None:  # type: ignore[no-untyped-de
 
 
 def test_rebuild_issues_the_same_number_of_statements_for_few_or_many_people(world, app: Flask):
-    factories.ServiceFactory(kind=factories.ServiceKind.HUB_TEAM, hub=world.hub_a)
+    factories.ServiceFactory(kind=factories.ServiceKind.HUB_TEAM, team=world.hub_a)
     _people_with_referrals(world, 2)
     db.session.flush()
     with counting_statements() as few:

@@ -14,7 +14,7 @@ from tests import factories
 @pytest.fixture
 def episode(world) -> Episode:
     found = factories.EpisodeFactory(
-        hub=world.hub_a,
+        team=world.hub_a,
         person=world.person_a,
         lead_worker=world.users["clinician"],
         received_on=dt.date.today() - dt.timedelta(days=10),

@@ -28,9 +28,13 @@ def make_episode(world: World, person: Person | None = None, lead: User | None =
     """An accepted episode (referred a week ago) in the person's own hub, with `lead` (the
     clinician) leading: the lead is clinically involved with the person."""
     person = person or world.person_a
-    hub = world.hub_a if person.gp_practice.lcp_id == world.hub_a.lcp_id else world.hub_b
+    team = (
+        world.hub_a
+        if person.gp_practice.neighbourhood_id == world.hub_a.neighbourhood.id
+        else world.hub_b
+    )
     episode = factories.EpisodeFactory(
-        hub=hub,
+        team=team,
         person=person,
         lead_worker=lead or world.users["clinician"],
         received_on=dt.date.today() - dt.timedelta(days=7),

@@ -156,7 +156,7 @@ def test_two_stale_editors_the_second_save_is_a_conflict_and_nothing_of_theirs_i
     world, involved
 ):
     other = factories.UserFactory(role=_nurse(world).role, organisation=world.trust)
-    factories.HubMembershipFactory(user=other, hub=world.hub_a)
+    factories.TeamMembershipFactory(user=other, team=world.hub_a)
     draft = draft_plan(world)
     opened = draft.revision  # both editors open revision N
     safety.save_safety_draft(

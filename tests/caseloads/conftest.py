@@ -18,7 +18,7 @@ from tests import factories
 @pytest.fixture
 def make_referral(world) -> Callable[..., Referral]:  # type: ignore[no-untyped-def]
     factories.hub_team(world.hub_a)
-    factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_b)
+    factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, team=world.hub_b)
 
     def _make(person=None, actor=None, received_on=None) -> Referral:  # type: ignore[no-untyped-def]
         data = services.ReferralInput(

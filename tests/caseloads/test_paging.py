@@ -41,11 +41,11 @@ def test_the_hub_view_shows_its_workers_25_a_page(login_as, world):
 
     for _ in range(30):
         nurse = factories.UserFactory(role=StaffRole.MENTAL_HEALTH_NURSE, organisation=world.trust)
-        factories.HubMembershipFactory(user=nurse, hub=world.hub_a)
+        factories.TeamMembershipFactory(user=nurse, team=world.hub_a)
     db.session.commit()
     browser = login_as(world.users["manager"])
-    first = browser.get(f"/caseloads/hubs/{world.hub_a.id}").get_data(as_text=True)
+    first = browser.get(f"/caseloads/teams/{world.hub_a.id}").get_data(as_text=True)
     assert first.count('href="/caseloads/workers/') == 25
     assert "Page 2 of 2" in first
-    second = browser.get(f"/caseloads/hubs/{world.hub_a.id}?page=2").get_data(as_text=True)
+    second = browser.get(f"/caseloads/teams/{world.hub_a.id}?page=2").get_data(as_text=True)
     assert 0 < second.count('href="/caseloads/workers/') < 25

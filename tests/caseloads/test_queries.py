@@ -27,17 +27,17 @@ def _caseload(worker, **kwargs):  # type: ignore[no-untyped-def]
     return queries.worker_caseload(db.session, worker, WEIGHTING, today(), **kwargs)
 
 
-def _person(hub):  # type: ignore[no-untyped-def]
-    return factories.PersonFactory(gp_practice=factories.practice_of(hub))
+def _person(team):  # type: ignore[no-untyped-def]
+    return factories.PersonFactory(gp_practice=factories.practice_of(team))
 
 
-def _episode(world, lead, *, team=(), days_ago=30, hub=None, **kw):  # type: ignore[no-untyped-def]
+def _episode(world, lead, *, care_team=(), days_ago=30, team=None, **kw):  # type: ignore[no-untyped-def]
     """Accepted on the day it was received, `days_ago`."""
     received = today() - dt.timedelta(days=days_ago)
     return factories.EpisodeFactory(
-        hub=hub or world.hub_a,
+        team=team or world.hub_a,
         lead_worker=lead,
-        care_team=team,
+        care_team=care_team,
         received_on=received,
         opened_on=received,
         **kw,
@@ -47,10 +47,10 @@ def _episode(world, lead, *, team=(), days_ago=30, hub=None, **kw):  # type: ign
 def test_a_workers_caseload_is_the_people_they_lead_or_share_a_care_team_for(world):
     nurse, connector = world.users["clinician"], world.users["vcse_worker"]
     led = _episode(world, nurse)
-    shared = _episode(world, world.users["manager"], team=[nurse])
+    shared = _episode(world, world.users["manager"], care_team=[nurse])
     _episode(world, connector)  # someone else's
     _episode(world, nurse, finished=True)  # discharged
-    left = _episode(world, connector, team=[nurse])
+    left = _episode(world, connector, care_team=[nurse])
     referral_services.leave_care_team(db.session, world.users["manager"], left, nurse.id)
     entries = _caseload(nurse).entries
     assert {e.person.id for e in entries} == {led.person_id, shared.person_id}
@@ -143,10 +143,10 @@ def test_review_overdue_flag_comes_from_the_care_plan_contract(world, allocated,
 
 def test_manager_reaches_only_the_hubs_they_manage(world):
     manager = world.users["manager"]
-    assert queries.get_managed_hub(db.session, manager, world.hub_a.id) == world.hub_a
+    assert queries.get_managed_team(db.session, manager, world.hub_a.id) == world.hub_a
     with pytest.raises(NotFound):
-        queries.get_managed_hub(db.session, manager, world.hub_b.id)
-    assert queries.managed_hubs(db.session, manager) == [world.hub_a]
+        queries.get_managed_team(db.session, manager, world.hub_b.id)
+    assert queries.managed_teams(db.session, manager) == [world.hub_a]
 
 
 def test_manager_reaches_only_workers_of_the_hubs_they_manage(world):
@@ -160,17 +160,17 @@ def test_manager_reaches_only_workers_of_the_hubs_they_manage(world):
 def test_a_managers_view_of_a_worker_leaves_out_people_in_other_hubs(world):
     nurse = world.users["clinician"]
     _episode(world, nurse)
-    _episode(world, nurse, hub=world.hub_b)
+    _episode(world, nurse, team=world.hub_b)
     assert len(_caseload(nurse).entries) == 2
-    assert len(_caseload(nurse, hub_ids=[world.hub_a.id]).entries) == 1
+    assert len(_caseload(nurse, team_ids=[world.hub_a.id]).entries) == 1
 
 
 def test_hub_view_counts_each_workers_people_and_weights_them_by_need(world):
     nurse, connector = world.users["clinician"], world.users["vcse_worker"]
-    _episode(world, nurse, needs=[(N.MENTAL_HEALTH, S.HIGH)], team=[connector])
+    _episode(world, nurse, needs=[(N.MENTAL_HEALTH, S.HIGH)], care_team=[connector])
     _episode(world, nurse, needs=[(N.MENTAL_HEALTH, S.LOW)])
     _episode(world, connector, needs=[(N.MONEY_DEBT, S.MODERATE)])
-    _episode(world, world.users["other_hub_clinician"], hub=world.hub_b)
+    _episode(world, world.users["other_hub_clinician"], team=world.hub_b)
     view = overview.hub_overview(db.session, world.hub_a, WEIGHTING, today())
     loads = {w.worker.id: (w.people, w.weighted, w.lead_for) for w in view.workers}
     assert loads[nurse.id] == (2, 4, 2)
@@ -189,7 +189,7 @@ def test_hub_view_uses_the_configured_weighting(world):
 
 def test_hub_view_lists_accepted_people_whose_lead_worker_has_left(world):
     leaver = factories.UserFactory(organisation=world.trust)
-    factories.HubMembershipFactory(user=leaver, hub=world.hub_a)
+    factories.TeamMembershipFactory(user=leaver, team=world.hub_a)
     episode = _episode(world, leaver)
     leaver.is_active = False
     db.session.flush()

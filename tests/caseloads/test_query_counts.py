@@ -49,7 +49,7 @@ def _waiting(world, count: int) -> None:  # type: ignore[no-untyped-def]
     """Open referrals to hub_a, for the waiting list."""
     factories.ReferralFactory.create_batch(
         count,
-        hub=world.hub_a,
+        team=world.hub_a,
         received_on=RECEIVED,
         needs=[(NeedDomain.ACCOMMODATION, Severity.LOW)],
     )
@@ -76,11 +76,11 @@ PAGES = {
     "my-caseload": ("vcse_worker", lambda w: "/caseloads/"),
     "my-caseload-api": ("vcse_worker", lambda w: "/api/v1/caseloads/me"),
     "workers-caseload": ("manager", lambda w: f"/caseloads/workers/{w.users['vcse_worker'].id}"),
-    "hub-view": ("manager", lambda w: f"/caseloads/hubs/{w.hub_a.id}"),
-    "hub-view-api": ("manager", lambda w: f"/api/v1/caseloads/hubs/{w.hub_a.id}"),
+    "hub-view": ("manager", lambda w: f"/caseloads/teams/{w.hub_a.id}"),
+    "hub-view-api": ("manager", lambda w: f"/api/v1/caseloads/teams/{w.hub_a.id}"),
     "reassign": (
         "manager",
-        lambda w: f"/caseloads/hubs/{w.hub_a.id}/reassign?from={w.users['vcse_worker'].id}",
+        lambda w: f"/caseloads/teams/{w.hub_a.id}/reassign?from={w.users['vcse_worker'].id}",
     ),
     "contacts-api": ("vcse_worker", lambda w: "/api/v1/contacts/"),
 }
@@ -126,11 +126,13 @@ def test_support_log_page_issues_the_same_statements_for_5_and_200_contacts(logi
 def test_offer_search_issues_the_same_statements_for_5_and_200_offers(login_as, world):
     def grow(count: int) -> None:
         for _ in range(count):
-            factories.ServiceFactory(kind=ServiceKind.COMMUNITY_OFFER, lcp=world.hub_a.lcp)
+            factories.ServiceFactory(
+                kind=ServiceKind.COMMUNITY_OFFER, neighbourhood=world.hub_a.neighbourhood
+            )
 
     small, large = same_count_for_5_and_200(
         login_as(world.users["vcse_worker"]),
-        lambda: f"/support/offers?lcp={world.hub_a.lcp_id}",
+        lambda: f"/support/offers?neighbourhood={world.hub_a.neighbourhood.id}",
         grow,
     )
     assert small == large

@@ -19,12 +19,12 @@ from tests import factories
 RECEIVED = dt.date.today() - dt.timedelta(days=30)
 
 
-def _episodes(world, lead, count, team=()):  # type: ignore[no-untyped-def]
+def _episodes(world, lead, count, care_team=()):  # type: ignore[no-untyped-def]
     return factories.EpisodeFactory.create_batch(
         count,
-        hub=world.hub_a,
+        team=world.hub_a,
         lead_worker=lead,
-        care_team=team,
+        care_team=care_team,
         received_on=RECEIVED,
         opened_on=RECEIVED,
     )
@@ -42,7 +42,7 @@ def _move(world, episodes, *, from_user=None, to_user=None, actor=None, reason="
     )
 
 
-def _team(episode_id: int) -> set[int]:
+def _care_team(episode_id: int) -> set[int]:
     return set(
         db.session.scalars(
             sa.select(CareTeamMember.user_id).where(
@@ -75,7 +75,7 @@ def test_moving_people_a_worker_leads_makes_the_new_worker_lead_with_the_reason(
     transfer = _move(world, episodes, reason="Nia is going on leave")
     for episode in episodes:
         assert episode.lead_worker_id == other.id
-        assert _team(episode.id) == {other.id}
+        assert _care_team(episode.id) == {other.id}
     changes = db.session.scalars(sa.select(LeadWorkerChange)).all()
     assert {c.reason for c in changes} == {"Nia is going on leave"} and len(changes) == 3
     assert [e.was_lead for e in transfer.episodes] == [True, True, True]
@@ -84,10 +84,10 @@ def test_moving_people_a_worker_leads_makes_the_new_worker_lead_with_the_reason(
 def test_moving_people_from_a_care_team_member_keeps_the_lead_and_swaps_the_member(world):
     nurse, connector = world.users["clinician"], world.users["vcse_worker"]
     other_connector = world.users["other_vcse_worker"]
-    [episode] = _episodes(world, nurse, 1, team=[connector])
+    [episode] = _episodes(world, nurse, 1, care_team=[connector])
     _move(world, [episode], from_user=connector, to_user=other_connector)
     assert episode.lead_worker_id == nurse.id
-    assert _team(episode.id) == {nurse.id, other_connector.id}
+    assert _care_team(episode.id) == {nurse.id, other_connector.id}
 
 
 def test_each_person_moved_gets_an_audit_row(world):
@@ -166,7 +166,9 @@ def test_bulk_reassignment_refuses_bad_choices_naming_the_field(world, change, f
 def test_only_the_hubs_manager_can_move_people(world):
     episodes = _episodes(world, world.users["clinician"], 1)
     other_manager = factories.UserFactory(role=StaffRole.TEAM_MANAGER, organisation=world.trust)
-    factories.HubMembershipFactory(user=other_manager, hub=world.hub_b, kind=MembershipKind.MANAGER)
+    factories.TeamMembershipFactory(
+        user=other_manager, team=world.hub_b, kind=MembershipKind.MANAGER
+    )
     for actor in (world.users["clinician"], other_manager):
         with pytest.raises(PermissionDenied):
             _move(world, episodes, actor=actor)

@@ -17,11 +17,11 @@ from tests.helpers.web import mentions_path
 RECEIVED = dt.date.today() - dt.timedelta(days=30)
 
 
-def _episode(world, lead, hub=None, team=(), severity=Severity.MODERATE):  # type: ignore[no-untyped-def]
+def _episode(world, lead, team=None, care_team=(), severity=Severity.MODERATE):  # type: ignore[no-untyped-def]
     return factories.EpisodeFactory(
-        hub=hub or world.hub_a,
+        team=team or world.hub_a,
         lead_worker=lead,
-        care_team=team,
+        care_team=care_team,
         received_on=RECEIVED,
         opened_on=RECEIVED,
         needs=[(NeedDomain.MENTAL_HEALTH, severity)],
@@ -30,7 +30,7 @@ def _episode(world, lead, hub=None, team=(), severity=Severity.MODERATE):  # typ
 
 def test_connector_caseload_lists_only_people_allocated_to_them(login_as, world):
     connector = world.users["vcse_worker"]
-    mine = _episode(world, world.users["clinician"], team=[connector])
+    mine = _episode(world, world.users["clinician"], care_team=[connector])
     theirs = _episode(world, world.users["clinician"])
     html = login_as(connector).get("/caseloads/").get_data(as_text=True)
     assert str(escape(mine.person.family_name)) in html
@@ -57,10 +57,10 @@ def test_caseload_can_be_filtered_by_flag(login_as, world):
 
 def test_manager_sees_the_hub_they_manage_and_gets_404_for_another(login_as, world):
     browser = login_as(world.users["manager"])
-    assert browser.get(f"/caseloads/hubs/{world.hub_a.id}").status_code == 200
-    assert browser.get(f"/caseloads/hubs/{world.hub_b.id}").status_code == 404
-    assert browser.get(f"/caseloads/hubs/{world.hub_b.id}/reassign").status_code == 404
-    assert browser.get(f"/api/v1/caseloads/hubs/{world.hub_b.id}").status_code == 404
+    assert browser.get(f"/caseloads/teams/{world.hub_a.id}").status_code == 200
+    assert browser.get(f"/caseloads/teams/{world.hub_b.id}").status_code == 404
+    assert browser.get(f"/caseloads/teams/{world.hub_b.id}/reassign").status_code == 404
+    assert browser.get(f"/api/v1/caseloads/teams/{world.hub_b.id}").status_code == 404
 
 
 def test_manager_gets_404_for_the_caseload_of_a_worker_in_another_hub(login_as, world):
@@ -72,9 +72,9 @@ def test_manager_gets_404_for_the_caseload_of_a_worker_in_another_hub(login_as, 
 
 
 def test_hub_caseloads_redirect_a_manager_of_one_hub_straight_to_it(login_as, world):
-    response = login_as(world.users["manager"]).get("/caseloads/hubs/")
+    response = login_as(world.users["manager"]).get("/caseloads/teams/")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/caseloads/hubs/{world.hub_a.id}")
+    assert response.headers["Location"].endswith(f"/caseloads/teams/{world.hub_a.id}")
 
 
 def test_hub_page_states_the_weighting_and_shows_the_chart_with_the_same_numbers_in_a_table(
@@ -83,10 +83,10 @@ def test_hub_page_states_the_weighting_and_shows_the_chart_with_the_same_numbers
     nurse = world.users["clinician"]
     _episode(world, nurse, severity=Severity.HIGH)
     _episode(world, nurse, severity=Severity.LOW)
-    _episode(world, world.users["other_hub_clinician"], hub=world.hub_b)
+    _episode(world, world.users["other_hub_clinician"], team=world.hub_b)
     app.config["CASELOAD_WEIGHTS"] = {"high": 4, "moderate": 2, "low": 1}
     try:
-        html = login_as(world.users["manager"]).get(f"/caseloads/hubs/{world.hub_a.id}")
+        html = login_as(world.users["manager"]).get(f"/caseloads/teams/{world.hub_a.id}")
     finally:
         app.config["CASELOAD_WEIGHTS"] = {"high": 3, "moderate": 2, "low": 1}
     page = html.get_data(as_text=True)
@@ -104,7 +104,7 @@ def test_hub_page_states_the_weighting_and_shows_the_chart_with_the_same_numbers
 
 
 def test_hub_page_says_what_to_do_when_nobody_is_waiting(login_as, world):
-    html = login_as(world.users["manager"]).get(f"/caseloads/hubs/{world.hub_a.id}")
+    html = login_as(world.users["manager"]).get(f"/caseloads/teams/{world.hub_a.id}")
     assert "Nobody is waiting" in html.get_data(as_text=True)
 
 
@@ -112,10 +112,10 @@ def test_manager_moves_people_between_workers_from_the_page(login_as, world):
     nurse, connector = world.users["clinician"], world.users["vcse_worker"]
     episodes = [_episode(world, nurse) for _ in range(2)]
     browser = login_as(world.users["manager"])
-    form = browser.get(f"/caseloads/hubs/{world.hub_a.id}/reassign?from={nurse.id}")
+    form = browser.get(f"/caseloads/teams/{world.hub_a.id}/reassign?from={nurse.id}")
     assert all(f'value="{e.id}"' in form.get_data(as_text=True) for e in episodes)
     response = browser.post(
-        f"/caseloads/hubs/{world.hub_a.id}/reassign",
+        f"/caseloads/teams/{world.hub_a.id}/reassign",
         data={
             "csrf_token": csrf_token(browser, "/account/password"),
             "from_user_id": str(nurse.id),
@@ -138,7 +138,7 @@ def test_a_refused_bulk_move_shows_the_error_and_moves_nobody(login_as, world):
     not_mine = _episode(world, world.users["vcse_worker"])
     browser = login_as(world.users["manager"])
     response = browser.post(
-        f"/caseloads/hubs/{world.hub_a.id}/reassign",
+        f"/caseloads/teams/{world.hub_a.id}/reassign",
         data={
             "csrf_token": csrf_token(browser, "/account/password"),
             "from_user_id": str(nurse.id),
@@ -165,5 +165,5 @@ def test_caseload_api_gives_the_weighting_flags_and_entries(login_as, world):
 
 
 def test_hub_api_is_refused_to_a_connector(login_as, world):
-    response = login_as(world.users["vcse_worker"]).get(f"/api/v1/caseloads/hubs/{world.hub_a.id}")
+    response = login_as(world.users["vcse_worker"]).get(f"/api/v1/caseloads/teams/{world.hub_a.id}")
     assert response.status_code == 403

@@ -20,7 +20,8 @@ from hubs import create_app
 from hubs.config import TestingConfig
 from hubs.core import errors
 from hubs.core.session import app_session
-from hubs.directory.models import Lcp
+from hubs.directory.models import Neighbourhood
+from tests import factories
 
 SECRET = "secret-internal-detail"
 CANARY_NHS_NUMBER = "9990001234"
@@ -185,14 +186,19 @@ def test_a_browser_asking_for_json_gets_json(error_client):
 
 def test_domain_error_handler_rolls_back_the_requests_unsaved_work(app, db):
     with app.test_request_context("/people/"):
-        db.session.add(Lcp(code="TROLLBK", name="Half-saved LCP"))
+        place = factories.PlaceFactory()
+        db.session.add(Neighbourhood(code="TROLLBK", name="Half-saved LCP", place=place))
         db.session.flush()
-        assert db.session.scalar(sa.select(sa.func.count(Lcp.id)).where(Lcp.code == "TROLLBK"))
+        assert db.session.scalar(
+            sa.select(sa.func.count(Neighbourhood.id)).where(Neighbourhood.code == "TROLLBK")
+        )
         _response, status = errors.handle_domain_error(
             errors.ValidationError("Nothing is saved", field="name")
         )
         assert status == 422
-        count = db.session.scalar(sa.select(sa.func.count(Lcp.id)).where(Lcp.code == "TROLLBK"))
+        count = db.session.scalar(
+            sa.select(sa.func.count(Neighbourhood.id)).where(Neighbourhood.code == "TROLLBK")
+        )
         assert count == 0
 
 

@@ -29,7 +29,7 @@ def test_the_largest_id_a_column_holds_is_looked_up_like_any_other(login_as, wor
 
 
 @pytest.mark.parametrize(
-    "path", ["/referrals/?page={n}", "/people/?page={n}", "/referrals/?hub={n}"]
+    "path", ["/referrals/?page={n}", "/people/?page={n}", "/referrals/?team={n}"]
 )
 def test_a_page_or_id_past_the_range_in_a_query_is_refused_naming_the_field(login_as, world, path):
     response = login_as(world.users["clinician"]).get(path.format(n=HUGE))

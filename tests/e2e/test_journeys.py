@@ -349,7 +349,7 @@ SMALL_SCREEN_PAGES = {
     ],
     "nurse@hatch.demo": ["/referrals/", "/people/"],
     "connector@hatch.demo": ["/caseloads/"],
-    "manager@hatch.demo": ["/caseloads/hubs/", "/team"],
+    "manager@hatch.demo": ["/caseloads/teams/", "/team"],
     "person4@demo": ["/my/moving-on"],
 }
 

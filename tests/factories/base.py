@@ -9,17 +9,21 @@ import factory
 from nhs_number import REGION_SYNTHETIC, generate
 
 from hubs.directory.models import (
+    Area,
     GpPractice,
-    Hub,
-    Lcp,
+    Neighbourhood,
     Organisation,
     OrganisationKind,
+    Place,
+    RoutingRule,
     Service,
     ServiceKind,
+    Team,
+    TeamKind,
 )
 from hubs.extensions import db
 from hubs.people.models import Person, Sex
-from hubs.staff.models import AccountKind, HubMembership, MembershipKind, StaffRole, User
+from hubs.staff.models import AccountKind, MembershipKind, StaffRole, TeamMembership, User
 from hubs.staff.passwords import hash_password
 
 PASSWORD = "correct-horse-battery-staple"
@@ -48,21 +52,57 @@ class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
         sqlalchemy_session_persistence = "flush"
 
 
-class LcpFactory(BaseFactory):
-    class Meta:
-        model = Lcp
+class AreaFactory(BaseFactory):
+    """One test area that every test team shares unless a test makes another."""
 
+    class Meta:
+        model = Area
+        sqlalchemy_get_or_create = ("code",)
+
+    code = "TEST"
+    name = "Test area"
+    strategy_name = "Test mental health strategy"
+    routing = RoutingRule.PRACTICE
+    wait_target_days = 28
+    neighbourhood_label = "Local Care Partnership"
+
+
+class PlaceFactory(BaseFactory):
+    class Meta:
+        model = Place
+        sqlalchemy_get_or_create = ("code",)
+
+    area = factory.SubFactory(AreaFactory)
+    code = factory.LazyAttribute(lambda o: o.area.code)
+    name = factory.LazyAttribute(lambda o: o.area.name)
+
+
+class NeighbourhoodFactory(BaseFactory):
+    class Meta:
+        model = Neighbourhood
+
+    place = factory.SubFactory(PlaceFactory)
     code = factory.Sequence(lambda n: f"TLCP{n:03d}")
     name = factory.Sequence(lambda n: f"Test LCP {n}")
     is_demo = True
 
 
-class HubFactory(BaseFactory):
-    class Meta:
-        model = Hub
+class TeamFactory(BaseFactory):
+    """A community hub serving one neighbourhood (pass `neighbourhoods=[...]` or `kind` for
+    other teams)."""
 
-    lcp = factory.SubFactory(LcpFactory)
-    name = factory.LazyAttribute(lambda o: f"{o.lcp.name} hub")
+    class Meta:
+        model = Team
+
+    class Params:
+        neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+
+    area = factory.LazyAttribute(lambda o: o.neighbourhood.place.area)
+    # A Leeds hub's code is its LCP's (what reporting and the population figures use).
+    code = factory.LazyAttribute(lambda o: o.neighbourhood.code)
+    kind = TeamKind.COMMUNITY_HUB
+    name = factory.LazyAttribute(lambda o: f"{o.neighbourhood.name} hub")
+    neighbourhoods = factory.LazyAttribute(lambda o: [o.neighbourhood])
     go_live_on = dt.date(2024, 4, 1)
 
 
@@ -81,7 +121,7 @@ class GpPracticeFactory(BaseFactory):
 
     code = factory.Sequence(lambda n: f"TGP{n:03d}")
     name = factory.Sequence(lambda n: f"Test practice {n}")
-    lcp = factory.SubFactory(LcpFactory)
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
     postcode = "LS1 1AA"
 
 
@@ -106,12 +146,12 @@ class UserFactory(BaseFactory):
     organisation = factory.SubFactory(OrganisationFactory)
 
 
-class HubMembershipFactory(BaseFactory):
+class TeamMembershipFactory(BaseFactory):
     class Meta:
-        model = HubMembership
+        model = TeamMembership
 
     user = factory.SubFactory(UserFactory)
-    hub = factory.SubFactory(HubFactory)
+    team = factory.SubFactory(TeamFactory)
     kind = MembershipKind.MEMBER
 
 

@@ -16,7 +16,7 @@ import factory
 import sqlalchemy as sa
 
 from hubs.core.types import today, utcnow
-from hubs.directory.models import GpPractice, Hub, Service, ServiceKind
+from hubs.directory.models import GpPractice, Service, ServiceKind, Team
 from hubs.extensions import db
 from hubs.pathways.models import EscalationReason, Transition, TransitionKind
 from hubs.pathways.states import TransitionState
@@ -37,10 +37,10 @@ from hubs.trackers.models import HealthCheckElement, HealthCheckRecord
 from tests.factories.base import (
     BaseFactory,
     GpPracticeFactory,
-    HubFactory,
-    HubMembershipFactory,
     PersonFactory,
     ServiceFactory,
+    TeamFactory,
+    TeamMembershipFactory,
     UserFactory,
 )
 
@@ -49,28 +49,30 @@ Need = tuple[NeedDomain, Severity] | tuple[NeedDomain, Severity, str]
 DEFAULT_NEEDS: tuple[Need, ...] = ((NeedDomain.FRIENDSHIPS, Severity.MODERATE),)
 
 
-def hub_team(hub: Hub) -> Service:
+def hub_team(team: Team) -> Service:
     """The hub's own team service (every referral is to one), made the first time."""
     found = db.session.scalar(
-        sa.select(Service).where(Service.hub_id == hub.id, Service.kind == ServiceKind.HUB_TEAM)
+        sa.select(Service).where(Service.team_id == team.id, Service.kind == ServiceKind.HUB_TEAM)
     )
-    return found or ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=hub)
+    return found or ServiceFactory(kind=ServiceKind.HUB_TEAM, team=team)
 
 
-def practice_of(hub: Hub) -> GpPractice:
+def practice_of(team: Team) -> GpPractice:
     """A GP practice in the hub's area (people registered there belong to the hub)."""
-    found = db.session.scalar(sa.select(GpPractice).where(GpPractice.lcp_id == hub.lcp_id))
-    return found or GpPracticeFactory(lcp=hub.lcp)
+    found = db.session.scalar(
+        sa.select(GpPractice).where(GpPractice.neighbourhood_id == team.neighbourhood.id)
+    )
+    return found or GpPracticeFactory(neighbourhood=team.neighbourhood)
 
 
-def hub_member(hub: Hub) -> User:
-    return HubMembershipFactory(hub=hub).user  # type: ignore[no-any-return]
+def team_member(team: Team) -> User:
+    return TeamMembershipFactory(team=team).user  # type: ignore[no-any-return]
 
 
 def _person_in_parents_hub() -> factory.SubFactory:
     return factory.SubFactory(
         PersonFactory,
-        gp_practice=factory.LazyAttribute(lambda p: practice_of(p.factory_parent.hub)),
+        gp_practice=factory.LazyAttribute(lambda p: practice_of(p.factory_parent.team)),
     )
 
 
@@ -116,9 +118,9 @@ class ReferralFactory(BaseFactory):
             status=ReferralStatus.ENTERED_IN_ERROR, closed_on=factory.LazyFunction(today)
         )
 
-    hub = factory.SubFactory(HubFactory)
+    team = factory.SubFactory(TeamFactory)
     person = _person_in_parents_hub()
-    service = factory.LazyAttribute(lambda o: hub_team(o.hub))
+    service = factory.LazyAttribute(lambda o: hub_team(o.team))
     source = ReferralSource.GP
     referrer_name = "Dr Example"
     received_on = _days_from_today(-3)
@@ -159,13 +161,13 @@ class EpisodeFactory(BaseFactory):
             finished_on=factory.LazyFunction(today),
         )
 
-    hub = factory.SubFactory(HubFactory)
+    team = factory.SubFactory(TeamFactory)
     person = _person_in_parents_hub()
-    lead_worker = factory.LazyAttribute(lambda o: hub_member(o.hub))
+    lead_worker = factory.LazyAttribute(lambda o: team_member(o.team))
     referral = factory.SubFactory(
         ReferralFactory,
         accepted=True,
-        hub=factory.SelfAttribute("..hub"),
+        team=factory.SelfAttribute("..team"),
         person=factory.SelfAttribute("..person"),
         received_on=factory.SelfAttribute("..received_on"),
         closed_on=factory.SelfAttribute("..opened_on"),
@@ -241,9 +243,9 @@ class HealthCheckRecordFactory(BaseFactory):
     recorded_by = factory.SubFactory(UserFactory)
 
 
-def _sending_service(kind: TransitionKind, hub: Hub) -> Service:
+def _sending_service(kind: TransitionKind, team: Team) -> Service:
     if kind == TransitionKind.HUB_STEP_DOWN:
-        return hub_team(hub)
+        return hub_team(team)
     return ServiceFactory(kind=kind.sending_service_kind)  # type: ignore[no-any-return]
 
 
@@ -281,7 +283,7 @@ class TransitionFactory(BaseFactory):
                 "into_hub",
                 factory.SubFactory(
                     EpisodeFactory,
-                    hub=factory.SelfAttribute("..receiving_hub"),
+                    team=factory.SelfAttribute("..receiving_team"),
                     person=factory.SelfAttribute("..person"),
                     received_on=factory.LazyFunction(today),
                 ),
@@ -316,11 +318,11 @@ class TransitionFactory(BaseFactory):
     sending_episode = factory.SubFactory(
         EpisodeFactory,
         referral__service=factory.LazyAttribute(
-            lambda r: _sending_service(r.factory_parent.factory_parent.kind, r.hub)
+            lambda r: _sending_service(r.factory_parent.factory_parent.kind, r.team)
         ),
     )
     person = factory.SelfAttribute("sending_episode.person")
-    receiving_hub = factory.Maybe("into_hub", factory.SubFactory(HubFactory), None)
+    receiving_team = factory.Maybe("into_hub", factory.SubFactory(TeamFactory), None)
     receiving_service = factory.Maybe(
         "into_hub", None, factory.SubFactory(ServiceFactory, kind=ServiceKind.COMMUNITY_OFFER)
     )

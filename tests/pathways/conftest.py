@@ -19,7 +19,7 @@ import pytest
 from hubs.careplans.models import AgreementMethod
 from hubs.core.signals import hub_signals
 from hubs.core.types import today
-from hubs.directory.models import Hub, Service, ServiceKind
+from hubs.directory.models import Service, ServiceKind, Team
 from hubs.extensions import db
 from hubs.pathways import services
 from hubs.pathways.models import ChecklistItem, Transition, TransitionKind
@@ -52,15 +52,17 @@ class Pathways:
 @pytest.fixture
 def pw(world: World) -> Pathways:
     other_manager = factories.UserFactory(role=StaffRole.TEAM_MANAGER, organisation=world.trust)
-    factories.HubMembershipFactory(user=other_manager, hub=world.hub_b, kind=MembershipKind.MANAGER)
+    factories.TeamMembershipFactory(
+        user=other_manager, team=world.hub_b, kind=MembershipKind.MANAGER
+    )
     practice_b = world.person_b.gp_practice
     # 17 years and 7 months old today, registered in hub B's area.
     born = today() - dt.timedelta(days=int(17.6 * 365.25))
     young = factories.PersonFactory(gp_practice=practice_b, date_of_birth=born)
     return Pathways(
         world=world,
-        hub_a_team=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_a),
-        hub_b_team=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_b),
+        hub_a_team=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, team=world.hub_a),
+        hub_b_team=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, team=world.hub_b),
         aspire=factories.ServiceFactory(kind=ServiceKind.EARLY_INTERVENTION, name="Aspire"),
         camhs=factories.ServiceFactory(kind=ServiceKind.CAMHS, name="CAMHS"),
         offer=factories.ServiceFactory(kind=ServiceKind.COMMUNITY_OFFER, name="Walking group"),
@@ -72,7 +74,7 @@ def pw(world: World) -> Pathways:
 def make_episode(
     person: Person,
     service: Service | None,
-    hub: Hub,
+    team: Team,
     lead: User,
     *,
     received_on: dt.date | None = None,
@@ -87,8 +89,8 @@ def make_episode(
         needs=[referral_services.NeedInput(NeedDomain.MENTAL_HEALTH, Severity.HIGH, "Voices")],
         what_matters="Finishing college",
         service_id=service.id if service else None,
-        hub_id=hub.id,
-        hub_override_reason="The team that holds this service",
+        team_id=team.id,
+        team_override_reason="The team that holds this service",
         confirm_duplicate=True,
     )
     referral = referral_services.receive_referral(db.session, lead, person, data)
@@ -101,23 +103,23 @@ def make_episode(
 def accepted_episode(
     person: Person,
     service: Service | None,
-    hub: Hub,
+    team: Team,
     lead: User,
     *,
-    team: Sequence[User] = (),
+    care_team: Sequence[User] = (),
     received_on: dt.date | None = None,
 ) -> Episode:
     """`make_episode`'s episode written directly (no history, audit or signals, so no fast
-    track either), `team` in its care team: for tests that need the episode, not what
+    track either), `care_team` in it: for tests that need the episode, not what
     accepting it does."""
     return factories.EpisodeFactory(
-        hub=hub,
+        team=team,
         person=person,
         lead_worker=lead,
-        care_team=team,
+        care_team=care_team,
         received_on=received_on or today() - dt.timedelta(days=5),
         needs=[(NeedDomain.MENTAL_HEALTH, Severity.HIGH, "Voices")],
-        referral__service=service or factories.hub_team(hub),
+        referral__service=service or factories.hub_team(team),
         referral__what_matters="Finishing college",
     )
 
@@ -139,14 +141,18 @@ def hub_episode(pw: Pathways) -> Episode:
     """Person A with hub A's own team, the clinician as lead and the VCSE worker in the team."""
     users = pw.users
     return accepted_episode(
-        pw.world.person_a, None, pw.world.hub_a, users["clinician"], team=[users["vcse_worker"]]
+        pw.world.person_a,
+        None,
+        pw.world.hub_a,
+        users["clinician"],
+        care_team=[users["vcse_worker"]],
     )
 
 
 def start(pw: Pathways, episode: Episode, kind: TransitionKind, **values: Any) -> Transition:
     """Start a transition as the sending clinician; Aspire and CAMHS go to hub B."""
     if kind.receives_into_hub:
-        values.setdefault("receiving_hub_id", pw.world.hub_b.id)
+        values.setdefault("receiving_team_id", pw.world.hub_b.id)
     else:
         values.setdefault("receiving_service_id", pw.offer.id)
         values.setdefault("planned_on", today() + dt.timedelta(days=60))

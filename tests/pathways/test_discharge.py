@@ -211,7 +211,7 @@ def test_a_referral_back_to_a_hub_within_6_months_is_fast_tracked(pw, hub_episod
         back = make_episode(pw.world.person_a, None, pw.world.hub_a, pw.users["clinician"])
     referral = db.session.get(Referral, back.referral_id)
     assert referral.is_fast_tracked
-    assert plan.episode.hub.name in referral.fast_track_reason
+    assert plan.episode.team.name in referral.fast_track_reason
     assert referral.events[0].action == "receive"
     assert any(e.action == "fast_track" for e in referral.events)
 
@@ -240,8 +240,8 @@ def test_the_triage_queue_shows_fast_tracked_referrals_first_within_their_priori
         pw.world.person_shared,
         referral_input(
             received_on=today() - dt.timedelta(days=20),
-            hub_id=pw.world.hub_a.id,
-            hub_override_reason="Moved house",
+            team_id=pw.world.hub_a.id,
+            team_override_reason="Moved house",
         ),
     )
     returning = referral_services.receive_referral(
@@ -252,7 +252,7 @@ def test_the_triage_queue_shows_fast_tracked_referrals_first_within_their_priori
     )
 
     results = queries.triage_queue(
-        db.session, pw.users["clinician"], queries.QueueFilters(hub_id=pw.world.hub_a.id)
+        db.session, pw.users["clinician"], queries.QueueFilters(team_id=pw.world.hub_a.id)
     )
 
     ids = [r.id for r in results.items]

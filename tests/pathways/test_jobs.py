@@ -71,7 +71,7 @@ def test_camhs_job_identifies_a_transition_for_a_young_person_reaching_17_and_a_
     assert transition.sending_episode_id == episode.id
     assert transition.state == TransitionState.IDENTIFIED
     assert transition.planned_on == dt.date(2027, 3, 10)  # handover by 18
-    assert transition.receiving_hub_id == pw.world.hub_b.id  # the young person's own hub
+    assert transition.receiving_team_id == pw.world.hub_b.id  # the young person's own hub
     [(_, alert)] = alerts.of(kind="transition-identified")
     assert alert["recipient_ids"] == sorted(
         {pw.users["clinician"].id, pw.users["manager"].id, pw.other_manager.id}
@@ -86,7 +86,7 @@ def test_camhs_job_leaves_young_people_with_a_transition_or_a_finished_episode_a
     ended = factories.PersonFactory(gp_practice=pw.world.person_b.gp_practice, date_of_birth=born)
     with_plan = accepted_episode(planned, pw.camhs, pw.world.hub_a, pw.users["clinician"])
     factories.TransitionFactory(
-        sending_episode=with_plan, kind=TransitionKind.CAMHS_TO_ADULT, receiving_hub=pw.world.hub_b
+        sending_episode=with_plan, kind=TransitionKind.CAMHS_TO_ADULT, receiving_team=pw.world.hub_b
     )
     finished = accepted_episode(ended, pw.camhs, pw.world.hub_a, pw.users["clinician"])
     finished.status, finished.finished_on = EpisodeStatus.FINISHED, today()
@@ -121,7 +121,7 @@ def test_aspire_job_identifies_the_step_down_30_months_into_the_episode_once(pw,
     [transition] = _transitions(TransitionKind.ASPIRE_TO_HUB)
     assert transition.sending_episode_id == episode.id
     assert transition.planned_on == dt.date(2027, 1, 15)  # the end of the 3 years
-    assert transition.receiving_hub_id == pw.world.hub_a.id  # person A's own hub
+    assert transition.receiving_team_id == pw.world.hub_a.id  # person A's own hub
     assert len(alerts.of(kind="transition-identified")) == 1
     assert commits == []
 
@@ -149,7 +149,7 @@ def test_stalled_job_escalates_a_transition_past_its_date_to_both_managers_once(
     transition = factories.TransitionFactory(
         sending_episode=aspire_episode,
         kind=TransitionKind.ASPIRE_TO_HUB,
-        receiving_hub=pw.world.hub_b,
+        receiving_team=pw.world.hub_b,
         planning=True,
     )
     db.session.commit()
@@ -176,14 +176,14 @@ def test_stalled_job_leaves_accepted_and_already_escalated_transitions_alone(
     accepted = factories.TransitionFactory(
         sending_episode=aspire_episode,
         kind=TransitionKind.ASPIRE_TO_HUB,
-        receiving_hub=pw.world.hub_b,
+        receiving_team=pw.world.hub_b,
         accepted=True,
         receiving_episode__lead_worker=pw.users["other_hub_clinician"],
     )
     escalated = factories.TransitionFactory(
         sending_episode=camhs_episode,
         kind=TransitionKind.CAMHS_TO_ADULT,
-        receiving_hub=pw.world.hub_b,
+        receiving_team=pw.world.hub_b,
         escalated=True,
     )
     later = max(accepted.planned_on, escalated.planned_on) + dt.timedelta(days=10)

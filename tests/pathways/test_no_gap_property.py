@@ -95,13 +95,13 @@ def _spare_staff(pw: Pathways) -> dict[str, list[User]]:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     spare: dict[str, list[User]] = {}
-    for name, hub in (("a", pw.world.hub_a), ("b", pw.world.hub_b)):
+    for name, team in (("a", pw.world.hub_a), ("b", pw.world.hub_b)):
         spare[name] = []
         for _ in range(2):
             user = factories.UserFactory(
                 role=StaffRole.MENTAL_HEALTH_NURSE, organisation=pw.world.trust
             )
-            factories.HubMembershipFactory(user=user, hub=hub, kind=MembershipKind.MEMBER)
+            factories.TeamMembershipFactory(user=user, team=team, kind=MembershipKind.MEMBER)
             spare[name].append(user)
     pw._spare = spare  # type: ignore[attr-defined]
     return spare
@@ -236,7 +236,7 @@ def _run(pw: Pathways, make: Callable[[], Episode], kind: K, steps: list[tuple[s
             db.session,
             pw.users["clinician"],
             episode,
-            services.StartInput(kind=kind, receiving_hub_id=pw.world.hub_b.id),
+            services.StartInput(kind=kind, receiving_team_id=pw.world.hub_b.id),
         )
         story = Story(pw, transition, spare, traveller)
         history: list[str] = []

@@ -49,7 +49,7 @@ def test_starting_an_aspire_transition_plans_it_for_the_end_of_the_three_years(
 
     assert transition.state == S.IDENTIFIED
     assert transition.planned_on == rules.aspire_episode_ends(aspire_episode.opened_at.date())
-    assert transition.receiving_hub_id == pw.world.hub_b.id
+    assert transition.receiving_team_id == pw.world.hub_b.id
     assert [(e.action, e.to_state) for e in transition.events] == [("identify", "identified")]
     assert _audit_actions(transition) == ["transition.create"]
     assert started.calls == [(transition, {"actor": pw.users["clinician"]})]
@@ -66,7 +66,7 @@ def test_a_camhs_transition_goes_by_default_to_the_young_persons_own_hub_by_thei
     )
 
     # Registered with a practice in hub B's area, though CAMHS care was held by hub A.
-    assert transition.receiving_hub_id == pw.world.hub_b.id
+    assert transition.receiving_team_id == pw.world.hub_b.id
     assert transition.planned_on == rules.camhs_handover_by(pw.young_person.date_of_birth)
 
 
@@ -158,7 +158,7 @@ def test_acceptance_opens_an_episode_in_the_receiving_hub_with_the_named_lead_wo
 
     received = transition.receiving_episode
     assert transition.state == S.ACCEPTED and transition.accepted_at is not None
-    assert received.hub_id == pw.world.hub_b.id and received.lead_worker_id == taker.id
+    assert received.team_id == pw.world.hub_b.id and received.lead_worker_id == taker.id
     assert received.referral.source == ReferralSource.ASPIRE
     assert received.referral.status == ReferralStatus.ACCEPTED
     assert [n.domain for n in received.referral.needs] == [
@@ -445,7 +445,7 @@ def test_a_racing_second_transition_for_the_same_episode_is_a_conflict(pw, aspir
         kind=K.ASPIRE_TO_HUB,
         person_id=aspire_episode.person_id,
         sending_episode_id=aspire_episode.id,
-        receiving_hub_id=pw.world.hub_b.id,
+        receiving_team_id=pw.world.hub_b.id,
         planned_on=today(),
     )
     with pytest.raises(Conflict), db.session.begin_nested():

@@ -218,13 +218,13 @@ def test_starting_a_transition_from_the_episode_page(pw, login_as, aspire_episod
     response = _post(
         browser,
         f"/transitions/episodes/{aspire_episode.id}/start",
-        {"kind": "aspire_to_hub", "receiving_hub_id": str(pw.world.hub_b.id)},
+        {"kind": "aspire_to_hub", "receiving_team_id": str(pw.world.hub_b.id)},
     )
     assert response.status_code == 302
     created = db.session.scalar(
         sa.select(Transition).where(Transition.sending_episode_id == aspire_episode.id)
     )
-    assert created.receiving_hub_id == pw.world.hub_b.id
+    assert created.receiving_team_id == pw.world.hub_b.id
 
 
 def test_starting_the_wrong_kind_names_the_field(pw, login_as, aspire_episode):

@@ -25,8 +25,8 @@ class Services:
 @pytest.fixture
 def named_services(world) -> Services:
     return Services(
-        hub_a_team=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_a),
-        hub_b_team=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_b),
+        hub_a_team=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, team=world.hub_a),
+        hub_b_team=factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, team=world.hub_b),
         aspire=factories.ServiceFactory(kind=ServiceKind.EARLY_INTERVENTION, name="Aspire"),
         crisis=factories.ServiceFactory(kind=ServiceKind.CRISIS, name="Dial House"),
     )

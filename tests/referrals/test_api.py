@@ -29,7 +29,7 @@ def test_api_creates_a_referral_and_reads_it_back_with_its_clock(client, world, 
     headers = bearer(world.users["clinician"])
     created = client.post("/api/v1/referrals/", json=_body(world), headers=headers)
     assert created.status_code == 201, created.json
-    assert created.json["status"] == "received" and created.json["hub_id"] == world.hub_a.id
+    assert created.json["status"] == "received" and created.json["team_id"] == world.hub_a.id
     again = client.get(f"/api/v1/referrals/{created.json['id']}", headers=headers)
     assert again.status_code == 200 and again.json["clock"]["days_left"] == 28
 
@@ -160,7 +160,7 @@ def test_api_registers_a_new_person_with_their_referral(client, world, named_ser
     response = client.post(
         "/api/v1/referrals/", json=body, headers=bearer(world.users["hub_admin"])
     )
-    assert response.status_code == 201 and response.json["hub_id"] == world.hub_a.id
+    assert response.status_code == 201 and response.json["team_id"] == world.hub_a.id
 
 
 def test_api_refuses_an_invalid_nhs_number_naming_the_field_and_saves_nothing(

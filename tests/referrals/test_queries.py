@@ -93,8 +93,8 @@ def test_eip_clock_applies_to_referrals_to_early_intervention(make_referral, wor
         )
         clocks = queries.clocks_for_many(db.session, [referral])[referral.id]
     assert clocks.eip is not None and clocks.eip.days_left == 4 and clocks.headline is clocks.eip
-    hub = make_referral(person=world.person_a)
-    assert queries.clocks_for_many(db.session, [hub])[hub.id].eip is None
+    team = make_referral(person=world.person_a)
+    assert queries.clocks_for_many(db.session, [team])[team.id].eip is None
 
 
 def test_eip_clock_stops_when_the_package_starts_on_acceptance(

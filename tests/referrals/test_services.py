@@ -38,8 +38,8 @@ def test_referral_is_valid_with_needs_and_no_diagnosis(make_referral, world):
 def test_routing_never_reads_diagnosis(make_referral, world):
     plain = make_referral(diagnosis=None)
     labelled = make_referral(diagnosis="Schizophrenia (recorded for reference only)")
-    assert (plain.hub_id, plain.service_id, plain.priority) == (
-        labelled.hub_id,
+    assert (plain.team_id, plain.service_id, plain.priority) == (
+        labelled.team_id,
         labelled.service_id,
         labelled.priority,
     )
@@ -49,16 +49,18 @@ def test_referral_is_routed_to_the_hub_of_the_persons_gp_practice(
     make_referral, world, named_services
 ):
     referral = make_referral()
-    assert referral.hub_id == world.hub_a.id
+    assert referral.team_id == world.hub_a.id
     assert referral.service_id == named_services.hub_a_team.id
 
 
 def test_staff_can_send_to_another_hub_only_with_a_reason(make_referral, world, named_services):
     with pytest.raises(ValidationError) as error:
-        make_referral(hub_id=world.hub_b.id)
-    assert error.value.field == "hub_override_reason"
-    referral = make_referral(hub_id=world.hub_b.id, hub_override_reason="Lives in hub B's area now")
-    assert referral.hub_id == world.hub_b.id
+        make_referral(team_id=world.hub_b.id)
+    assert error.value.field == "team_override_reason"
+    referral = make_referral(
+        team_id=world.hub_b.id, team_override_reason="Lives in hub B's area now"
+    )
+    assert referral.team_id == world.hub_b.id
     assert referral.events[0].note == "Lives in hub B's area now"
 
 
@@ -67,7 +69,7 @@ def test_person_with_no_registered_practice_needs_a_chosen_hub(make_referral, wo
     db.session.flush()
     with pytest.raises(ValidationError) as error:
         make_referral()
-    assert error.value.field == "hub_id"
+    assert error.value.field == "team_id"
 
 
 def test_referral_without_needs_is_refused_and_nothing_is_saved(make_referral):
@@ -261,11 +263,11 @@ def test_acceptance_opens_a_planned_episode_with_the_lead_worker_in_the_care_tea
 ):
     referral, episode = _accepted(make_referral, world)
     assert referral.status == ReferralStatus.ACCEPTED and referral.closed_on is not None
-    assert episode.status == EpisodeStatus.PLANNED and episode.hub_id == world.hub_a.id
-    team = db.session.scalars(
+    assert episode.status == EpisodeStatus.PLANNED and episode.team_id == world.hub_a.id
+    care_team = db.session.scalars(
         sa.select(CareTeamMember).where(CareTeamMember.episode_id == episode.id)
     ).all()
-    assert [(m.user_id, m.role) for m in team] == [
+    assert [(m.user_id, m.role) for m in care_team] == [
         (world.users["clinician"].id, world.users["clinician"].role)
     ]
 
@@ -329,7 +331,7 @@ def test_new_person_and_referral_are_recorded_together(world, named_services):
         },
         referral_input(),
     )
-    assert referral.person.family_name == "Newperson" and referral.hub_id == world.hub_a.id
+    assert referral.person.family_name == "Newperson" and referral.team_id == world.hub_a.id
 
 
 def test_new_person_with_invalid_nhs_number_saves_nothing(world, named_services):

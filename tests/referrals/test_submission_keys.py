@@ -100,11 +100,11 @@ def test_a_replay_by_the_same_submitter_returns_the_original_and_is_audited(
 def test_a_replay_by_a_submitter_who_lost_access_is_a_conflict_that_shows_nothing(
     world, make_referral
 ):
-    from hubs.staff.models import HubMembership
+    from hubs.staff.models import TeamMembership
 
     _hatch_referral(world, make_referral, "left-the-team")
     nurse = world.users["clinician"]
-    db.session.execute(sa.delete(HubMembership).where(HubMembership.user_id == nurse.id))
+    db.session.execute(sa.delete(TeamMembership).where(TeamMembership.user_id == nurse.id))
     db.session.flush()
 
     with pytest.raises(services.SubmissionKeyUsed) as refused:

@@ -83,7 +83,7 @@ def test_intake_records_a_referral_and_redirects_to_it(login_as, world, named_se
     assert response.status_code == 302
     referral = db.session.scalar(sa.select(Referral).order_by(Referral.id.desc()))
     assert response.headers["Location"].endswith(f"/referrals/{referral.id}")
-    assert referral.hub_id == world.hub_a.id and referral.source == ReferralSource.GP
+    assert referral.team_id == world.hub_a.id and referral.source == ReferralSource.GP
 
 
 def test_double_submitted_intake_form_creates_one_referral(login_as, world, named_services):
@@ -161,7 +161,7 @@ def test_intake_for_a_new_person_creates_them_in_their_practices_hub(
     del body["person_id"]
     assert _post(login_as(world.users["hub_admin"]), "/referrals/new", body).status_code == 302
     referral = db.session.scalar(sa.select(Referral))
-    assert referral.person.family_name == "Newcomer" and referral.hub_id == world.hub_a.id
+    assert referral.person.family_name == "Newcomer" and referral.team_id == world.hub_a.id
 
 
 def test_intake_warns_about_an_open_referral_until_confirmed(login_as, world, make_referral):
@@ -310,4 +310,4 @@ def test_person_can_refer_themselves(login_as, world, named_services):
     assert response.status_code == 302
     referral = db.session.scalar(sa.select(Referral))
     assert referral.source == ReferralSource.SELF and referral.person_id == world.person_a.id
-    assert referral.hub_id == world.hub_a.id
+    assert referral.team_id == world.hub_a.id

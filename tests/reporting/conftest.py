@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 import sqlalchemy as sa
 
-from hubs.directory.models import Hub
+from hubs.directory.models import Team
 from hubs.extensions import db as _db
 from hubs.reporting.indicator_models import CITY, IndicatorValue
 from hubs.reporting.indicators import Granularity
@@ -29,7 +29,7 @@ _keys = itertools.count(1)
 class Events:
     """Adds activity rows; `person` names become pseudonyms (no real identifiers)."""
 
-    hub: Hub
+    team: Team
     rows: list[dict[str, object]] = field(default_factory=list)
 
     def add(
@@ -41,7 +41,7 @@ class Events:
         value: float | None = None,
         detail: str | None = None,
         started_on: dt.date | None = None,
-        hub: Hub | None = None,
+        team: Team | None = None,
         age_band: str = "26-34",
         sex: str = "female",
         ethnic_group: str = "White",
@@ -52,7 +52,7 @@ class Events:
     ) -> None:
         for _ in range(times):
             n = next(_keys)
-            where = hub or self.hub
+            where = team or self.team
             self.rows.append(
                 {
                     "event_key": f"test-{n:08d}",
@@ -61,8 +61,8 @@ class Events:
                     "started_on": started_on,
                     "pseudonym": person or f"person-{n}",
                     "case_key": f"case-{n}",
-                    "hub_id": where.id if where else None,
-                    "lcp_code": where.lcp.code if where else None,
+                    "team_id": where.id if where else None,
+                    "neighbourhood_code": where.neighbourhood.code if where else None,
                     "age_band": age_band,
                     "sex": sex,
                     "ethnic_group": ethnic_group,
@@ -82,8 +82,8 @@ class Events:
 
 
 @pytest.fixture
-def hubs(db) -> tuple[Hub, Hub]:  # type: ignore[no-untyped-def]
-    return factories.HubFactory(), factories.HubFactory()
+def hubs(db) -> tuple[Team, Team]:  # type: ignore[no-untyped-def]
+    return factories.TeamFactory(), factories.TeamFactory()
 
 
 @pytest.fixture
@@ -91,12 +91,12 @@ def events(hubs) -> Iterator[Events]:  # type: ignore[no-untyped-def]
     yield Events(hubs[0])
 
 
-def population_for(hubs: tuple[Hub, ...], people: dict[tuple[str, str, str], int]) -> Population:
+def population_for(hubs: tuple[Team, ...], people: dict[tuple[str, str, str], int]) -> Population:
     """A population file in memory: {(age band, sex, ethnic group): n} for every hub's LCP."""
     population = Population()
-    for hub in hubs:
+    for team in hubs:
         for (age, sex, group), n in people.items():
-            population.people[(hub.lcp.code, age, sex, group)] = n
+            population.people[(team.neighbourhood.code, age, sex, group)] = n
     return population
 
 

@@ -14,8 +14,8 @@ TODAY = dt.date(2026, 11, 1)
 
 
 def _hubs_live(world) -> None:  # type: ignore[no-untyped-def]
-    for hub in (world.hub_a, world.hub_b):
-        hub.go_live_on = dt.date(2024, 4, 1)
+    for team in (world.hub_a, world.hub_b):
+        team.go_live_on = dt.date(2024, 4, 1)
 
 
 def test_demo_activity_is_synthetic_spread_out_and_refreshed(db, world):
@@ -23,10 +23,10 @@ def test_demo_activity_is_synthetic_spread_out_and_refreshed(db, world):
     added = load_demo_activity(db.session, TODAY, scale=0.5)
     assert added > 1000
     rows = db.session.execute(
-        sa.select(ActivityEvent.event_key, ActivityEvent.pseudonym, ActivityEvent.hub_id)
+        sa.select(ActivityEvent.event_key, ActivityEvent.pseudonym, ActivityEvent.team_id)
     ).all()
     assert all(k.startswith(SYNTHETIC) and p.startswith(SYNTHETIC) for k, p, _ in rows)
-    assert len({hub for _, _, hub in rows}) >= 2
+    assert len({team for _, _, team in rows}) >= 2
     months = db.session.scalar(
         sa.select(
             sa.func.count(

@@ -37,7 +37,7 @@ def test_csv_is_tidy_and_shows_hidden_figures_as_stars(db, login_as, world):
     _activity(world, db)
     rows = _csv(
         login_as(world.users["analyst"]),
-        f"/reporting/indicators/eip_two_weeks/export.csv?area={world.hub_a.lcp.code}",
+        f"/reporting/indicators/eip_two_weeks/export.csv?area={world.hub_a.code}",
     )
     assert list(rows[0]) == list(COLUMNS)
     female = next(r for r in rows if r["breakdown"] == "sex" and r["breakdown_value"] == "female")
@@ -45,7 +45,7 @@ def test_csv_is_tidy_and_shows_hidden_figures_as_stars(db, login_as, world):
     assert female["suppressed"] == "true"
     total = next(r for r in rows if r["breakdown"] == "total")
     assert (total["numerator"], total["denominator"], total["value"]) == ("15", "20", "75.0")
-    assert total["suppressed"] == "false" and total["area"] == world.hub_a.lcp.code
+    assert total["suppressed"] == "false" and total["area"] == world.hub_a.neighbourhood.code
     for row in rows:
         for column in ("numerator", "denominator"):
             assert row[column] in ("", "*", "0") or int(row[column]) % 5 == 0
@@ -57,7 +57,7 @@ def test_csv_escapes_a_hub_name_that_looks_like_a_formula(db, login_as, world):
     _activity(world, db)
     rows = _csv(
         login_as(world.users["analyst"]),
-        f"/reporting/indicators/eip_two_weeks/export.csv?area={world.hub_a.lcp.code}",
+        f"/reporting/indicators/eip_two_weeks/export.csv?area={world.hub_a.code}",
     )
     assert rows and all(r["area_name"].startswith("'=HYPERLINK") for r in rows)
 
@@ -66,7 +66,7 @@ def test_json_export_has_the_same_rows_with_nulls_and_flags(db, login_as, world)
     _activity(world, db)
     browser = login_as(world.users["analyst"])
     path = "/reporting/indicators/eip_two_weeks/export"
-    query = f"?area={world.hub_a.lcp.code}&period=quarter"
+    query = f"?area={world.hub_a.code}&period=quarter"
     body = browser.get(f"{path}.json{query}").get_json()
     rows = _csv(browser, f"{path}.csv{query}")
     assert len(body["values"]) == len(rows)
@@ -91,8 +91,8 @@ def test_a_manager_exports_only_their_hubs_and_the_city(db, login_as, world):
     _activity(world, db)
     browser = login_as(world.users["manager"])
     rows = _csv(browser, "/reporting/indicators/eip_two_weeks/export.csv?area=all")
-    assert {r["area"] for r in rows} == {"city", world.hub_a.lcp.code}
-    other = f"/reporting/indicators/eip_two_weeks/export.csv?area={world.hub_b.lcp.code}"
+    assert {r["area"] for r in rows} == {"city", world.hub_a.neighbourhood.code}
+    other = f"/reporting/indicators/eip_two_weeks/export.csv?area={world.hub_b.code}"
     assert browser.get(other).status_code == 404
 
 
@@ -121,7 +121,7 @@ def test_api_returns_suppressed_values_only_and_is_audited(db, login_as, world):
     _activity(world, db)
     browser = login_as(world.users["analyst"])
     response = browser.get(
-        f"/api/v1/indicators/eip_two_weeks/values?area={world.hub_a.lcp.code}&breakdown=sex"
+        f"/api/v1/indicators/eip_two_weeks/values?area={world.hub_a.code}&breakdown=sex"
     )
     assert response.status_code == 200
     values = response.get_json()["values"]
@@ -139,7 +139,7 @@ def test_api_returns_suppressed_values_only_and_is_audited(db, login_as, world):
 def test_api_refuses_a_bad_period_and_hides_other_hubs(login_as, world):
     browser = login_as(world.users["manager"])
     assert browser.get("/api/v1/indicators/eip_two_weeks/values?period=week").status_code == 422
-    other = f"/api/v1/indicators/eip_two_weeks/values?area={world.hub_b.lcp.code}"
+    other = f"/api/v1/indicators/eip_two_weeks/values?area={world.hub_b.code}"
     assert browser.get(other).status_code == 404
     assert browser.get("/api/v1/indicators/nope/values").status_code == 404
 

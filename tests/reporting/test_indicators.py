@@ -46,8 +46,8 @@ def test_eip_counts_treatment_started_within_fourteen_days_of_referral(events):
     run_refresh()
     eip = value("eip_two_weeks")
     assert (eip.numerator, eip.denominator, eip.value) == (15, 20, 75.0)
-    hub = value("eip_two_weeks", area=events.hub.lcp.code)
-    assert hub.value == 75.0 and hub.hub_id == events.hub.id
+    team = value("eip_two_weeks", area=events.team.neighbourhood.code)
+    assert team.value == 75.0 and team.team_id == events.team.id
 
 
 def test_four_week_standard_and_median_use_the_days_the_clock_recorded(events):
@@ -191,7 +191,7 @@ def test_i_statements_are_counted_and_suppressed_like_any_count(events):
 def test_older_peoples_access_is_people_aged_65_and_over_per_thousand_of_that_population(
     hubs, events
 ):
-    hub = events.hub
+    team = events.team
     for n in range(20):  # twenty people, two referrals each
         events.add(A.REFERRAL_RECEIVED, JAN, person=f"o{n}", age_band="75+", times=2)
     events.add(A.REFERRAL_RECEIVED, JAN, age_band="55-64", times=10)  # under 65
@@ -199,9 +199,9 @@ def test_older_peoples_access_is_people_aged_65_and_over_per_thousand_of_that_po
     population = population_for(
         hubs, {("65-74", "female", "White"): 6000, ("75+", "female", "White"): 4000}
     )
-    population.people[(hub.lcp.code, "26-34", "female", "White")] = 50000  # not 65+
+    population.people[(team.neighbourhood.code, "26-34", "female", "White")] = 50000  # not 65+
     run_refresh(population)
-    older = value("older_people_access", Q4, Granularity.QUARTER, area=hub.lcp.code)
+    older = value("older_people_access", Q4, Granularity.QUARTER, area=team.neighbourhood.code)
     assert (older.numerator, older.denominator, older.value) == (20, 10000, 2.0)
     city = value("older_people_access", Q4, Granularity.QUARTER)
     assert (city.numerator, city.denominator, city.value) == (20, 20000, 1.0)
@@ -258,7 +258,7 @@ def test_rate_ratio_statistics_match_the_log_method():
 def test_access_by_deprivation_compares_each_quintile_with_the_rest(hubs, events):
     population = population_for(hubs[:1], {})
     for q in range(1, 6):
-        population.by_quintile[(events.hub.lcp.code, str(q))] = 20000
+        population.by_quintile[(events.team.neighbourhood.code, str(q))] = 20000
     events.add(A.REFERRAL_RECEIVED, JAN, imd_quintile=1, times=40)
     for q in range(2, 6):
         events.add(A.REFERRAL_RECEIVED, JAN, imd_quintile=q, times=10)

@@ -24,7 +24,7 @@ def _months_of_activity(world, months: int) -> None:  # type: ignore[no-untyped-
         for kind in (A.EIP_TREATMENT_STARTED, A.FOUR_WEEK_CLOCK_STOPPED, A.DISCHARGED):
             events.add(kind, day, value=10, detail="gp", times=10)
         events.add(A.HEALTH_CHECK_ELEMENT, day, detail="bmi", times=10)
-        events.add(A.EIP_TREATMENT_STARTED, day, value=3, hub=world.hub_b, times=10)
+        events.add(A.EIP_TREATMENT_STARTED, day, value=3, team=world.hub_b, times=10)
     events.save()
     refresh(db.session, utcnow(), Population())
 

@@ -101,7 +101,7 @@ def test_the_sql_floor_computes_the_same_headline_numbers_as_the_refresh(db, eve
     ids = {indicator_id for indicator_id, _, _ in floor_indicators()}
     assert {"eip_two_weeks", "discharges_onward_plan", "fft_responses"} <= ids
     for row in floor:
-        area = CITY if row.hub_id is None else events.hub.lcp.code
+        area = CITY if row.team_id is None else events.team.neighbourhood.code
         stored = value(row.indicator_id, row.period_start, area=area)
         assert stored is not None
         if stored.denominator is not None or stored.denominator_suppressed:
@@ -183,7 +183,7 @@ def test_no_stored_report_can_be_differenced_against_another_to_recover_a_hidden
     db = _db  # not the fixture: Hypothesis prints its arguments when an example fails
     with db.session.begin_nested() as savepoint:
         events = Events(hubs[0])
-        for (kind, detail), day, sex, group, first_hub, times in generated:
+        for (kind, detail), day, sex, group, first_team, times in generated:
             events.add(
                 kind,
                 JAN + dt.timedelta(days=day),
@@ -191,7 +191,7 @@ def test_no_stored_report_can_be_differenced_against_another_to_recover_a_hidden
                 detail=detail,
                 sex=sex,
                 ethnic_group=group,
-                hub=hubs[0] if first_hub else hubs[1],
+                team=hubs[0] if first_team else hubs[1],
                 times=times,
             )
         events.save()

@@ -26,8 +26,8 @@ def _activity(world, db) -> None:  # type: ignore[no-untyped-def]
     events = Events(world.hub_a)
     events.add(A.EIP_TREATMENT_STARTED, THIS_MONTH, value=5, sex="male", times=15)
     events.add(A.EIP_TREATMENT_STARTED, THIS_MONTH, value=30, sex="female", times=5)
-    events.add(A.EIP_TREATMENT_STARTED, THIS_MONTH, value=3, hub=world.hub_b, times=10)
-    events.add(A.EIP_TREATMENT_STARTED, THIS_MONTH, value=3, hub=world.hub_b, sex="male", times=10)
+    events.add(A.EIP_TREATMENT_STARTED, THIS_MONTH, value=3, team=world.hub_b, times=10)
+    events.add(A.EIP_TREATMENT_STARTED, THIS_MONTH, value=3, team=world.hub_b, sex="male", times=10)
     events.save()
     from hubs.reporting.population import Population
     from hubs.reporting.refresh import refresh
@@ -84,22 +84,22 @@ def test_manager_sees_their_own_hub_against_the_city(db, login_as, world):
     options = re.findall(
         r'<option value="([^"]+)"', html.split('id="area"')[1].split("</select>")[0]
     )
-    assert options == ["city", world.hub_a.lcp.code]
+    assert options == ["city", world.hub_a.neighbourhood.code]
     # Hub A alone: 15 of 20 in time.
     assert "75.0%" in html
 
 
 def test_manager_gets_404_for_a_hub_they_do_not_manage(login_as, world):
     browser = login_as(world.users["manager"])
-    assert browser.get(f"/reporting/?area={world.hub_b.lcp.code}").status_code == 404
-    path = f"/reporting/indicators/eip_two_weeks?area={world.hub_b.lcp.code}"
+    assert browser.get(f"/reporting/?area={world.hub_b.code}").status_code == 404
+    path = f"/reporting/indicators/eip_two_weeks?area={world.hub_b.code}"
     assert browser.get(path).status_code == 404
 
 
 def test_analyst_filters_by_hub_period_and_breakdown_in_the_query(db, login_as, world):
     _activity(world, db)
     browser = login_as(world.users["analyst"])
-    html = _html(browser, f"/reporting/?area={world.hub_a.lcp.code}&period=quarter&breakdown=sex")
+    html = _html(browser, f"/reporting/?area={world.hub_a.code}&period=quarter&breakdown=sex")
     card = html[html.index('id="card-eip_two_weeks"') :]
     start = card.index('id="breakdown-eip_two_weeks"')
     table = card[start : card.index("</table>", start)]
@@ -113,7 +113,7 @@ def test_analyst_filters_by_hub_period_and_breakdown_in_the_query(db, login_as, 
 def test_hidden_counts_are_stars_on_every_page(db, login_as, world):
     _activity(world, db)
     browser = login_as(world.users["analyst"])
-    hub_a = world.hub_a.lcp.code
+    hub_a = world.hub_a.neighbourhood.code
     for path in (
         f"/reporting/?area={hub_a}&breakdown=sex",
         f"/reporting/indicators/eip_two_weeks?area={hub_a}&breakdown=sex",

@@ -78,7 +78,7 @@ def referral_fixtures(world: World) -> ReferralFixtures:
     cached = getattr(world, "_referral_fixtures", None)
     if cached is not None:
         return cached
-    mine = {"hub": world.hub_a, "person": world.person_a, "received_on": dt.date.today()}
+    mine = {"team": world.hub_a, "person": world.person_a, "received_on": dt.date.today()}
     needs = [(NeedDomain.FRIENDSHIPS, Severity.LOW, "Lonely")]
     episode = factories.EpisodeFactory(
         **mine,
@@ -166,7 +166,7 @@ URL_ARGUMENTS: dict[str, Callable[[World, str], object]] = {
     "signposting_id": lambda world, role: support_fixtures(world).signposting.id,
     "ips_referral_id": lambda world, role: support_fixtures(world).ips_referral.id,
     "worker_id": lambda world, role: world.users["clinician"].id,
-    "hub_id": lambda world, role: world.hub_a.id,
+    "team_id": lambda world, role: world.hub_a.id,
     # --- notifications (notifications.*): a task on the role's own list ---
     "task_id": lambda world, role: __import__(
         "tests.notifications.matrix", fromlist=["task_id"]

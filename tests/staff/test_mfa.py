@@ -321,7 +321,7 @@ def test_the_cli_refuses_a_reset_without_a_reason(app, world, db):
 
 
 STEP_UP_PAGES: dict[str, Callable[[object], str]] = {
-    "manager": lambda world: f"/caseloads/hubs/{world.hub_a.id}/reassign",  # type: ignore[attr-defined]
+    "manager": lambda world: f"/caseloads/teams/{world.hub_a.id}/reassign",  # type: ignore[attr-defined]
     "clinician": lambda world: "/break-glass",
     "analyst": lambda world: "/reporting/indicators/eip_two_weeks/export.csv",
 }
@@ -358,7 +358,7 @@ def test_bulk_reassignment_through_the_api_with_an_old_code_is_refused(mfa_on, c
         browser = signed_in_with_code(client, db, user)
     with time_machine.travel(T0 + dt.timedelta(minutes=6), tick=False):
         response = browser.post(
-            f"/api/v1/caseloads/hubs/{world.hub_a.id}/reassign",
+            f"/api/v1/caseloads/teams/{world.hub_a.id}/reassign",
             json={},
             headers={"X-CSRFToken": csrf_token(browser, "/account/password")},
         )

@@ -10,24 +10,28 @@ import pytest
 import sqlalchemy as sa
 
 from hubs.core.errors import ValidationError
+from hubs.directory.loading import load_shipped_areas
 from hubs.directory.models import AccessFeature, Service, ServiceKind, ServiceSession
-from hubs.directory.services import SessionTimes, load_reference_data, set_service_profile
+from hubs.directory.packs import AREAS_DIR
+from hubs.directory.services import SessionTimes, set_service_profile
 from hubs.extensions import db
 from hubs.referrals.models import NeedDomain
 from hubs.support.models import OfferNeed
-from hubs.support.offers import OFFERS_CSV, load_offer_details, parse_sessions
+from hubs.support.offers import OFFERS_FILE, load_offer_details, parse_sessions
 from hubs.support.queries import DayPart, OfferFilters, search_offers
 from tests import factories
+
+OFFERS_CSV = AREAS_DIR / "leeds" / OFFERS_FILE
 
 T = dt.time
 
 
-def _offer(name, *, lcp=None, sessions=(), features=(), needs=(), kind=None):  # type: ignore[no-untyped-def]
+def _offer(name, *, neighbourhood=None, sessions=(), features=(), needs=(), kind=None):  # type: ignore[no-untyped-def]
     service = factories.ServiceFactory(name=name, kind=kind or ServiceKind.COMMUNITY_OFFER)
     set_service_profile(
         db.session,
         service,
-        lcp_code=lcp.code if lcp else None,
+        neighbourhood_code=neighbourhood.code if neighbourhood else None,
         sessions=[SessionTimes(*s) for s in sessions],
         features=list(features),
     )
@@ -42,14 +46,14 @@ def offers(world):  # type: ignore[no-untyped-def]
     return {
         "walk": _offer(
             "Walking group",
-            lcp=world.hub_a.lcp,
+            neighbourhood=world.hub_a.neighbourhood,
             sessions=[(1, T(10), T(11, 30))],
             features=[AccessFeature.QUIET_SPACE],
             needs=[NeedDomain.FRIENDSHIPS, NeedDomain.PHYSICAL_HEALTH],
         ),
         "money": _offer(
             "Money advice",
-            lcp=world.hub_b.lcp,
+            neighbourhood=world.hub_b.neighbourhood,
             sessions=[(2, T(10), T(13))],
             features=[AccessFeature.STEP_FREE, AccessFeature.INTERPRETERS],
             needs=[NeedDomain.MONEY_DEBT],
@@ -67,7 +71,7 @@ def offers(world):  # type: ignore[no-untyped-def]
             kind=ServiceKind.CRISIS,
         ),
         "team": factories.ServiceFactory(
-            name="Hub team", kind=ServiceKind.HUB_TEAM, hub=world.hub_a
+            name="Hub team", kind=ServiceKind.HUB_TEAM, team=world.hub_a
         ),
     }
 
@@ -81,7 +85,7 @@ def test_offers_are_found_by_need(offers):
 
 
 def test_offers_for_an_lcp_include_its_own_and_city_wide_ones_but_not_another_lcps(world, offers):
-    assert _names(OfferFilters(lcp_id=world.hub_a.lcp_id)) == {
+    assert _names(OfferFilters(neighbourhood_id=world.hub_a.neighbourhood.id)) == {
         "Walking group",
         "Carers cafe",
         "Night sanctuary",
@@ -126,8 +130,8 @@ def test_session_specs_read_days_groups_and_times():
 
 
 def test_shipped_offer_details_load_and_loading_twice_changes_nothing(db):
-    load_reference_data(db.session)
-    first = load_offer_details(db.session)
+    load_shipped_areas(db.session)
+    first = load_offer_details(db.session, OFFERS_CSV)
 
     def counts() -> tuple[int, int, int]:
         return tuple(  # type: ignore[return-value]
@@ -136,15 +140,15 @@ def test_shipped_offer_details_load_and_loading_twice_changes_nothing(db):
         )
 
     before = counts()
-    assert load_offer_details(db.session) == first
+    assert load_offer_details(db.session, OFFERS_CSV) == first
     assert counts() == before
     money = db.session.scalar(sa.select(Service).where(Service.code == "DEMOMONEY"))
-    assert money.lcp.code == "HATCH"
+    assert money.neighbourhood.code == "HATCH"
     assert money.session_summary == ["Wednesday, 10am to 1pm"]
 
 
 def test_an_offer_line_with_an_unknown_need_is_refused_naming_the_file_and_line(db, tmp_path):
-    load_reference_data(db.session)
+    load_shipped_areas(db.session)
     lines = OFFERS_CSV.read_text(encoding="utf-8").splitlines()
     lines[2] = "DEMOART,HATCH,thu 13:00-15:00,step_free,not_a_need"
     bad = Path(tmp_path) / "community_offers.csv"

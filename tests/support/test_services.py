@@ -301,9 +301,9 @@ def test_signposting_needs_a_follow_up_date_on_or_after_the_day(world, allocated
 
 
 def test_signposting_to_a_hub_team_is_refused(world, allocated):
-    team = factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, hub=world.hub_b)
+    hub_team = factories.ServiceFactory(kind=ServiceKind.HUB_TEAM, team=world.hub_b)
     with pytest.raises(ValidationError) as refused:
-        _signpost(world, team)
+        _signpost(world, hub_team)
     assert refused.value.field == "service_id"
 
 

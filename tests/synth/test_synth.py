@@ -121,7 +121,7 @@ def test_signposted_referrals_name_a_destination_other_than_their_own_hub_team(s
     assert (
         _scalar(
             "SELECT count(*) FROM referrals r JOIN services s ON s.id = r.signposted_service_id "
-            "WHERE r.status = 'signposted' AND s.kind = 'hub_team' AND s.hub_id = r.hub_id"
+            "WHERE r.status = 'signposted' AND s.kind = 'hub_team' AND s.team_id = r.team_id"
         )
         == 0
     )
@@ -200,11 +200,16 @@ def test_the_region_shape_adds_fictional_lcps_with_hubs_teams_and_practices(temp
     )
     with fresh_database(template_db, tmp_path / "region.db"):
         report = run_synth(db.engine, tiny_region, seed=5, as_of=AS_OF)
-        assert _scalar("SELECT count(*) FROM hubs") == 190
-        assert _scalar("SELECT count(*) FROM services WHERE kind = 'hub_team'") == 190
-        assert _scalar("SELECT count(DISTINCT lcp_id) FROM gp_practices") == 190
+        assert _scalar("SELECT count(*) FROM teams WHERE kind = 'community_hub'") == 190
+        assert _scalar("SELECT count(*) FROM services WHERE code LIKE 'HUB-%'") == 190
+        leeds_practices = (
+            "SELECT count(DISTINCT g.neighbourhood_id) FROM gp_practices g JOIN neighbourhoods n"
+            " ON n.id = g.neighbourhood_id JOIN places p ON p.id = n.place_id"
+            " WHERE p.code = 'LEEDS'"
+        )
+        assert _scalar(leeds_practices) == 190
         assert (
-            _scalar("SELECT count(DISTINCT hub_id) FROM hub_memberships WHERE kind = 'manager'")
+            _scalar("SELECT count(DISTINCT team_id) FROM team_memberships WHERE kind = 'manager'")
             == 190
         )
         assert report.rows["people"] == 600
@@ -216,7 +221,7 @@ def test_appending_older_history_reuses_hubs_and_staff_and_closes_what_it_adds(
     with fresh_database(template_db, tmp_path / "grow.db"):
         run_synth(db.engine, SMALL, seed=1, as_of=AS_OF)
         before = {
-            "hubs": _scalar("SELECT count(*) FROM hubs"),
+            "hubs": _scalar("SELECT count(*) FROM teams"),
             "referrals": _scalar("SELECT count(*) FROM referrals"),
         }
         before["staff"] = _scalar("SELECT count(*) FROM users WHERE kind = 'staff'")
@@ -224,7 +229,7 @@ def test_appending_older_history_reuses_hubs_and_staff_and_closes_what_it_adds(
         report = run_synth(db.engine, SMALL, seed=2, as_of=AS_OF, append=True, years_back=6)
         assert report.rows["referrals"] == SMALL.referrals
         assert _scalar("SELECT count(*) FROM referrals") == 2 * before["referrals"]
-        assert _scalar("SELECT count(*) FROM hubs") == before["hubs"]
+        assert _scalar("SELECT count(*) FROM teams") == before["hubs"]
         # Only portal accounts are new sign-ins: the staff are the first run's.
         assert _scalar("SELECT count(*) FROM users WHERE kind = 'staff'") == before["staff"]
         assert _scalar("SELECT count(*) FROM referrals WHERE closed_on IS NULL") == open_before

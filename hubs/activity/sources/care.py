@@ -26,7 +26,7 @@ def care_plan_agreed(session: Session, people: Scope) -> Iterator[Fact]:
             CarePlan.person_id,
             CarePlan.version,
             CarePlan.agreed_at,
-            Episode.hub_id,
+            Episode.team_id,
             Referral.id,
             Referral.received_on,
         )
@@ -34,12 +34,12 @@ def care_plan_agreed(session: Session, people: Scope) -> Iterator[Fact]:
         .join(Referral, Referral.id == Episode.referral_id)
         .where(people(CarePlan.person_id), CarePlan.agreed_at.is_not(None))
     )
-    for plan_id, person_id, version, agreed_at, hub_id, rid, received_on in rows:
+    for plan_id, person_id, version, agreed_at, team_id, rid, received_on in rows:
         yield Fact(
             ActivityType.CARE_PLAN_AGREED,
             f"care-plan-agreed:{plan_id}",
             person_id,
-            hub_id,
+            team_id,
             agreed_at.date(),  # UTC, as the service stamps it
             started_on=received_on,
             case=case_of(rid),
@@ -59,18 +59,18 @@ def outcome_measure(session: Session, people: Scope) -> Iterator[Fact]:
             OutcomeMeasure.kind,
             OutcomeMeasure.recorded_on,
             OutcomeMeasure.score,
-            Episode.hub_id,
+            Episode.team_id,
             Episode.referral_id,
         )
         .join(Episode, Episode.id == OutcomeMeasure.episode_id)
         .where(people(OutcomeMeasure.person_id))
     )
-    for measure_id, person_id, kind, recorded_on, score, hub_id, rid in rows:
+    for measure_id, person_id, kind, recorded_on, score, team_id, rid in rows:
         yield Fact(
             ActivityType.OUTCOME_MEASURE,
             f"outcome-measure:{measure_id}",
             person_id,
-            hub_id,
+            team_id,
             recorded_on,
             case=case_of(rid),
             detail=str(kind),

@@ -39,25 +39,25 @@ def _earliest(session: Session, people: Scope, kind: ClockEventKind) -> sa.Resul
         sa.select(
             Referral.id,
             Referral.person_id,
-            Referral.hub_id,
+            Referral.team_id,
             Referral.received_on,
             sa.func.min(ClockEvent.occurred_on),
         )
         .join(Referral, Referral.id == ClockEvent.referral_id)
         .where(people(ClockEvent.person_id), ClockEvent.kind == kind, COUNTED)
-        .group_by(Referral.id, Referral.person_id, Referral.hub_id, Referral.received_on)
+        .group_by(Referral.id, Referral.person_id, Referral.team_id, Referral.received_on)
     )
 
 
 def _first_event_source(kind: ClockEventKind, event_type: ActivityType) -> Source:
     def facts(session: Session, people: Scope) -> Iterator[Fact]:
         """started_on = the referral's received date; value = days from it."""
-        for rid, person_id, hub_id, received_on, occurred_on in _earliest(session, people, kind):
+        for rid, person_id, team_id, received_on, occurred_on in _earliest(session, people, kind):
             yield Fact(
                 event_type,
                 f"{event_type.value.replace('_', '-')}:{rid}",
                 person_id,
-                hub_id,
+                team_id,
                 occurred_on,
                 started_on=received_on,
                 case=case_of(rid),
@@ -78,13 +78,13 @@ def eip_treatment_started(session: Session, people: Scope) -> Iterator[Fact]:
     clock counts them (the package start is recorded when the referral is accepted with a
     care coordinator, so it stops the clock only once both have happened)."""
     rows = _earliest(session, people, ClockEventKind.EIP_PACKAGE_STARTED)
-    for rid, person_id, hub_id, received_on, started_on in rows:
+    for rid, person_id, team_id, received_on, started_on in rows:
         reading = clocks.eip_clock(received_on, started_on)
         yield Fact(
             ActivityType.EIP_TREATMENT_STARTED,
             f"eip-treatment-started:{rid}",
             person_id,
-            hub_id,
+            team_id,
             started_on,
             started_on=received_on,
             case=case_of(rid),
@@ -98,7 +98,7 @@ def four_week_clock_stopped(session: Session, people: Scope) -> Iterator[Fact]:
     start, value = days waited; the case and hub are the spell's first referral's."""
     spans = referral_spans_where(session, people(Referral.person_id))
     hubs = dict(
-        session.execute(sa.select(Referral.id, Referral.hub_id).where(people(Referral.person_id)))
+        session.execute(sa.select(Referral.id, Referral.team_id).where(people(Referral.person_id)))
         .tuples()
         .all()
     )

@@ -26,16 +26,16 @@ def transition_started(session: Session, people: Scope) -> Iterator[Fact]:
     responsibility until the receiving side takes over."""
     rows = session.execute(
         sa.select(Transition.id, Transition.person_id, Transition.kind, Transition.created_at)
-        .add_columns(Episode.hub_id)
+        .add_columns(Episode.team_id)
         .join(Episode, Episode.id == Transition.sending_episode_id)
         .where(people(Transition.person_id))
     )
-    for transition_id, person_id, kind, created_at, hub_id in rows:
+    for transition_id, person_id, kind, created_at, team_id in rows:
         yield Fact(
             ActivityType.TRANSITION_STARTED,
             f"transition-started:{transition_id}",
             person_id,
-            hub_id,
+            team_id,
             created_at.date(),
             case=transition_case(transition_id),
             detail=str(kind),
@@ -53,20 +53,20 @@ def transition_completed(session: Session, people: Scope) -> Iterator[Fact]:
             Transition.created_at,
             Transition.accepted_at,
             Transition.completed_at,
-            Episode.hub_id,
+            Episode.team_id,
             Episode.finished_on,
         )
         .join(Episode, Episode.id == Transition.sending_episode_id)
         .where(people(Transition.person_id), Transition.completed_at.is_not(None))
     )
-    for tid, person_id, kind, created_at, accepted_at, completed_at, hub_id, ended in rows:
+    for tid, person_id, kind, created_at, accepted_at, completed_at, team_id, ended in rows:
         completed_on = completed_at.date()
         accepted_on = accepted_at.date() if accepted_at else None
         yield Fact(
             ActivityType.TRANSITION_COMPLETED,
             f"transition-completed:{tid}",
             person_id,
-            hub_id,
+            team_id,
             completed_on,
             started_on=created_at.date(),
             case=transition_case(tid),
@@ -85,18 +85,18 @@ def discharged(session: Session, people: Scope) -> Iterator[Fact]:
             OnwardPlan.person_id,
             OnwardPlan.support,
             OnwardPlan.discharged_on,
-            Episode.hub_id,
+            Episode.team_id,
             Episode.referral_id,
         )
         .join(Episode, Episode.id == OnwardPlan.episode_id)
         .where(people(OnwardPlan.person_id), OnwardPlan.discharged_on.is_not(None))
     )
-    for plan_id, person_id, support, discharged_on, hub_id, referral_id in rows:
+    for plan_id, person_id, support, discharged_on, team_id, referral_id in rows:
         yield Fact(
             ActivityType.DISCHARGED,
             f"discharged:{plan_id}",
             person_id,
-            hub_id,
+            team_id,
             discharged_on,
             case=case_of(referral_id),
             detail=str(support),

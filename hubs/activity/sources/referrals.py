@@ -32,17 +32,17 @@ def referral_received(session: Session, people: Scope) -> Iterator[Fact]:
     """detail = kind of service referred to (e.g. early_intervention); no value."""
     rows = session.execute(
         sa.select(
-            Referral.id, Referral.person_id, Referral.hub_id, Referral.received_on, Service.kind
+            Referral.id, Referral.person_id, Referral.team_id, Referral.received_on, Service.kind
         )
         .join(Service, Service.id == Referral.service_id)
         .where(people(Referral.person_id), COUNTED)
     )
-    for rid, person_id, hub_id, received_on, kind in rows:
+    for rid, person_id, team_id, received_on, kind in rows:
         yield Fact(
             ActivityType.REFERRAL_RECEIVED,
             f"referral-received:{rid}",
             person_id,
-            hub_id,
+            team_id,
             received_on,
             case=case_of(rid),
             detail=str(kind),
@@ -58,7 +58,7 @@ def referral_triaged(session: Session, people: Scope) -> Iterator[Fact]:
             ReferralEvent.at,
             Referral.id,
             Referral.person_id,
-            Referral.hub_id,
+            Referral.team_id,
             Referral.received_on,
             Referral.priority,
         )
@@ -69,13 +69,13 @@ def referral_triaged(session: Session, people: Scope) -> Iterator[Fact]:
             ReferralEvent.action == ReferralAction.TRIAGE.value,
         )
     )
-    for event_id, at, rid, person_id, hub_id, received_on, priority in rows:
+    for event_id, at, rid, person_id, team_id, received_on, priority in rows:
         day = at.date()  # UTC, as the service stamps it
         yield Fact(
             ActivityType.REFERRAL_TRIAGED,
             f"referral-triaged:{event_id}",
             person_id,
-            hub_id,
+            team_id,
             day,
             started_on=received_on,
             case=case_of(rid),
@@ -96,7 +96,7 @@ def _closed(
         sa.select(
             Referral.id,
             Referral.person_id,
-            Referral.hub_id,
+            Referral.team_id,
             Referral.received_on,
             Referral.closed_on,
             Service.kind,
@@ -106,7 +106,7 @@ def _closed(
         .outerjoin(destination, destination.id == Referral.signposted_service_id)
         .where(people(Referral.person_id), Referral.status == status)
     )
-    for rid, person_id, hub_id, received_on, closed_on, kind, destination_kind in rows:
+    for rid, person_id, team_id, received_on, closed_on, kind, destination_kind in rows:
         detail = {
             ReferralStatus.ACCEPTED: kind,
             ReferralStatus.SIGNPOSTED: destination_kind,
@@ -115,7 +115,7 @@ def _closed(
             event_type,
             f"{event_type.value.replace('_', '-')}:{rid}",
             person_id,
-            hub_id,
+            team_id,
             closed_on,
             started_on=received_on,
             case=case_of(rid),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from hubs.activity.rows import Fact, days_between
 from hubs.activity.sources.registry import Scope, source
-from hubs.directory.models import GpPractice, Hub
+from hubs.directory.queries import patch_team_of
 from hubs.people.models import Person
 from hubs.portal.models import FeedbackResponse, FftAnswer
 from hubs.reporting.models import ActivityType
@@ -25,13 +25,10 @@ from hubs.support.models import Signposting
 from hubs.trackers.models import EmploymentCheck, HealthCheckRecord, IpsOutcome, IpsReferral
 
 
-def with_registered_hub(query: sa.Select, person_id: sa.ColumnElement[int]) -> sa.Select:  # type: ignore[type-arg]
+def with_registered_team(query: sa.Select, person_id: sa.ColumnElement[int]) -> sa.Select:  # type: ignore[type-arg]
     """Add the person's registered hub as the last column (outer joins: may be NULL)."""
-    return (
-        query.add_columns(Hub.id)
-        .join(Person, Person.id == person_id)
-        .outerjoin(GpPractice, GpPractice.id == Person.gp_practice_id)
-        .outerjoin(Hub, Hub.lcp_id == GpPractice.lcp_id)
+    return query.add_columns(patch_team_of(Person.gp_practice_id)).join(
+        Person, Person.id == person_id
     )
 
 
@@ -44,14 +41,14 @@ def health_check_element(session: Session, people: Scope) -> Iterator[Fact]:
         HealthCheckRecord.done_on,
         HealthCheckRecord.element,
     ).where(people(HealthCheckRecord.person_id))
-    for record_id, person_id, done_on, element, hub_id in session.execute(
-        with_registered_hub(query, HealthCheckRecord.person_id)
+    for record_id, person_id, done_on, element, team_id in session.execute(
+        with_registered_team(query, HealthCheckRecord.person_id)
     ):
         yield Fact(
             ActivityType.HEALTH_CHECK_ELEMENT,
             f"health-check-element:{record_id}",
             person_id,
-            hub_id,
+            team_id,
             done_on,
             detail=str(element),
         )
@@ -66,14 +63,14 @@ def employment_status_asked(session: Session, people: Scope) -> Iterator[Fact]:
         EmploymentCheck.asked_on,
         EmploymentCheck.status,
     ).where(people(EmploymentCheck.person_id))
-    for check_id, person_id, asked_on, status, hub_id in session.execute(
-        with_registered_hub(query, EmploymentCheck.person_id)
+    for check_id, person_id, asked_on, status, team_id in session.execute(
+        with_registered_team(query, EmploymentCheck.person_id)
     ):
         yield Fact(
             ActivityType.EMPLOYMENT_STATUS_ASKED,
             f"employment-status-asked:{check_id}",
             person_id,
-            hub_id,
+            team_id,
             asked_on,
             detail=str(status),
         )
@@ -87,18 +84,18 @@ def _ips_rows(session: Session, people: Scope) -> sa.Result:  # type: ignore[typ
         IpsReferral.outcome,
         IpsReferral.outcome_on,
     ).where(people(IpsReferral.person_id))
-    return session.execute(with_registered_hub(query, IpsReferral.person_id))
+    return session.execute(with_registered_team(query, IpsReferral.person_id))
 
 
 @source(ActivityType.IPS_REFERRAL)
 def ips_referral(session: Session, people: Scope) -> Iterator[Fact]:
     """A referral to Individual Placement and Support; its case links the outcome."""
-    for ips_id, person_id, referred_on, _outcome, _on, hub_id in _ips_rows(session, people):
+    for ips_id, person_id, referred_on, _outcome, _on, team_id in _ips_rows(session, people):
         yield Fact(
             ActivityType.IPS_REFERRAL,
             f"ips-referral:{ips_id}",
             person_id,
-            hub_id,
+            team_id,
             referred_on,
             case=f"ips-referral:{ips_id}",
         )
@@ -108,14 +105,14 @@ def ips_referral(session: Session, people: Scope) -> Iterator[Fact]:
 def ips_outcome(session: Session, people: Scope) -> Iterator[Fact]:
     """The latest outcome of an IPS referral (the record keeps one): detail = accepted,
     not_accepted, declined, into_work or kept_work; value = days since the referral."""
-    for ips_id, person_id, referred_on, outcome, outcome_on, hub_id in _ips_rows(session, people):
+    for ips_id, person_id, referred_on, outcome, outcome_on, team_id in _ips_rows(session, people):
         if outcome == IpsOutcome.AWAITING or outcome_on is None:
             continue
         yield Fact(
             ActivityType.IPS_OUTCOME,
             f"ips-outcome:{ips_id}",
             person_id,
-            hub_id,
+            team_id,
             outcome_on,
             started_on=referred_on,
             case=f"ips-referral:{ips_id}",
@@ -135,14 +132,14 @@ def signposting_outcome(session: Session, people: Scope) -> Iterator[Fact]:
         Signposting.outcome,
         Signposting.outcome_on,
     ).where(people(Signposting.person_id), Signposting.outcome_on.is_not(None))
-    for record_id, person_id, signposted_on, outcome, outcome_on, hub_id in session.execute(
-        with_registered_hub(query, Signposting.person_id)
+    for record_id, person_id, signposted_on, outcome, outcome_on, team_id in session.execute(
+        with_registered_team(query, Signposting.person_id)
     ):
         yield Fact(
             ActivityType.SIGNPOSTING_OUTCOME,
             f"signposting-outcome:{record_id}",
             person_id,
-            hub_id,
+            team_id,
             outcome_on,
             started_on=signposted_on,
             case=f"signposting:{record_id}",
@@ -156,7 +153,7 @@ def _feedback(session: Session, people: Scope) -> sa.Result:  # type: ignore[typ
         sa.select(
             FeedbackResponse.id,
             FeedbackResponse.person_id,
-            FeedbackResponse.hub_id,
+            FeedbackResponse.team_id,
             FeedbackResponse.given_on,
             FeedbackResponse.answer,
             # Whether words were written, never the words (the service stores them trimmed).
@@ -169,12 +166,12 @@ def _feedback(session: Session, people: Scope) -> sa.Result:  # type: ignore[typ
 def friends_and_family(session: Session, people: Scope) -> Iterator[Fact]:
     """detail = the answer; value = its national code (1 very good … 5 very poor, 6 don't
     know); the hub the person was with when they answered."""
-    for response_id, person_id, hub_id, given_on, answer, _wrote in _feedback(session, people):
+    for response_id, person_id, team_id, given_on, answer, _wrote in _feedback(session, people):
         yield Fact(
             ActivityType.FRIENDS_AND_FAMILY,
             f"friends-and-family:{response_id}",
             person_id,
-            hub_id,
+            team_id,
             given_on,
             detail=str(answer),
             value=float(FftAnswer(answer).code),
@@ -185,13 +182,13 @@ def friends_and_family(session: Session, people: Scope) -> Iterator[Fact]:
 def i_statement(session: Session, people: Scope) -> Iterator[Fact]:
     """That the person wrote an I statement with their answer (detail = the answer); the
     words stay in the operational table."""
-    for response_id, person_id, hub_id, given_on, answer, wrote in _feedback(session, people):
+    for response_id, person_id, team_id, given_on, answer, wrote in _feedback(session, people):
         if wrote:
             yield Fact(
                 ActivityType.I_STATEMENT,
                 f"i-statement:{response_id}",
                 person_id,
-                hub_id,
+                team_id,
                 given_on,
                 detail=str(answer),
             )

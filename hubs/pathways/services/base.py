@@ -26,7 +26,7 @@ from hubs.pathways.states import (
     next_state,
 )
 from hubs.referrals.states import EpisodeStatus
-from hubs.staff.models import HubMembership, User
+from hubs.staff.models import TeamMembership, User
 
 transition_started = hub_signals.signal("transition-started")
 transition_transitioned = hub_signals.signal("transition-transitioned")
@@ -78,19 +78,19 @@ def check_step_down_service(session: Session, service_id: int | None, field: str
     return service
 
 
-def staff_of(session: Session, hub_id: int | None, user_id: int | None, field: str) -> User:
+def staff_of(session: Session, team_id: int | None, user_id: int | None, field: str) -> User:
     user = (
         session.scalar(
             sa.select(User)
-            .join(HubMembership, HubMembership.user_id == User.id)
+            .join(TeamMembership, TeamMembership.user_id == User.id)
             .where(
                 User.id == user_id,
-                HubMembership.hub_id == hub_id,
+                TeamMembership.team_id == team_id,
                 User.is_active.is_(True),
                 User.kind == "staff",
             )
         )
-        if user_id and hub_id
+        if user_id and team_id
         else None
     )
     if user is None:

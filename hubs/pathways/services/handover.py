@@ -62,11 +62,11 @@ def _apply_plan(session: Session, transition: Transition, data: PlanInput) -> No
             "The joint meeting must be on or before the handover date", field="joint_meeting_on"
         )
     sender = staff_of(
-        session, transition.sending_episode.hub_id, data.sending_worker_id, "sending_worker_id"
+        session, transition.sending_episode.team_id, data.sending_worker_id, "sending_worker_id"
     )
     if transition.kind.receives_into_hub:
         receiver = staff_of(
-            session, transition.receiving_hub_id, data.receiving_worker_id, "receiving_worker_id"
+            session, transition.receiving_team_id, data.receiving_worker_id, "receiving_worker_id"
         )
         transition.receiving_worker_id = receiver.id
     else:
@@ -111,7 +111,7 @@ def accept(
     episode opens there; from now on the sending episode may finish."""
     authorise(session, actor, transition, TransitionAction.ACCEPT)
     if transition.kind.receives_into_hub:
-        lead = staff_of(session, transition.receiving_hub_id, lead_worker_id, "lead_worker_id")
+        lead = staff_of(session, transition.receiving_team_id, lead_worker_id, "lead_worker_id")
         episode = _open_receiving_episode(session, actor, transition, lead)
         transition.receiving_episode_id = episode.id
         transition.receiving_lead_worker_id = lead.id
@@ -149,8 +149,8 @@ def _open_receiving_episode(
         needs=needs,
         what_matters=sending.what_matters,
         communication_needs=sending.communication_needs,
-        hub_id=transition.receiving_hub_id,
-        hub_override_reason=f"Planned {transition.kind.label} transition",
+        team_id=transition.receiving_team_id,
+        team_override_reason=f"Planned {transition.kind.label} transition",
         submission_key=f"transition-{transition.id}",
         confirm_duplicate=True,
     )

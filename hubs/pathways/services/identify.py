@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hubs.core.access import AccessRole
 from hubs.core.errors import InvalidTransition, PermissionDenied, ValidationError
-from hubs.directory.models import Hub
+from hubs.directory.models import Team
 from hubs.pathways import alerts, rules
 from hubs.pathways.access import on_sending_side
 from hubs.pathways.models import Transition, TransitionKind
@@ -35,7 +35,7 @@ class StartInput:
     """What a member of staff gives to start a transition from an episode."""
 
     kind: TransitionKind
-    receiving_hub_id: int | None = None
+    receiving_team_id: int | None = None
     receiving_service_id: int | None = None
     planned_on: dt.date | None = None
 
@@ -54,15 +54,15 @@ def default_planned_on(kind: TransitionKind, episode: Episode) -> dt.date | None
     return None
 
 
-def _receiving_hub(session: Session, episode: Episode, hub_id: int | None) -> Hub:
+def _receiving_team(session: Session, episode: Episode, team_id: int | None) -> Team:
     """The chosen hub, else the person's own hub (from their GP practice), else the sender's."""
-    if hub_id is not None:
-        hub = session.get(Hub, hub_id)
-        if hub is None:
-            raise ValidationError("Choose a hub from the list", field="receiving_hub_id")
-        return hub
-    own = referral_services.hub_for_person(session, episode.person)
-    return own or episode.hub
+    if team_id is not None:
+        team = session.get(Team, team_id)
+        if team is None:
+            raise ValidationError("Choose a hub from the list", field="receiving_team_id")
+        return team
+    own = referral_services.team_for_person(session, episode.person)
+    return own or episode.team
 
 
 def _check_episode(episode: Episode, kind: TransitionKind) -> None:
@@ -89,7 +89,7 @@ def _create(session: Session, actor: User | None, episode: Episode, data: StartI
         created_by_id=actor.id if actor else None,
     )
     if data.kind.receives_into_hub:
-        transition.receiving_hub_id = _receiving_hub(session, episode, data.receiving_hub_id).id
+        transition.receiving_team_id = _receiving_team(session, episode, data.receiving_team_id).id
     else:
         service = check_step_down_service(
             session, data.receiving_service_id, "receiving_service_id"

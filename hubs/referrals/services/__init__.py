@@ -33,12 +33,12 @@ from hubs.referrals.services.intake import (
     NeedInput,
     ReferralInput,
     SubmissionKeyUsed,
-    hub_for_person,
     open_referrals_for,
     receive_referral,
     receive_referral_for_new_person,
     referral_received,
     self_refer,
+    team_for_person,
 )
 
 __all__ = [
@@ -56,7 +56,6 @@ __all__ = [
     "fast_track",
     "finish_episode",
     "get_service",
-    "hub_for_person",
     "leave_care_team",
     "open_referrals_for",
     "reassign_lead_worker",
@@ -68,6 +67,7 @@ __all__ = [
     "self_refer",
     "signpost",
     "start_episode",
+    "team_for_person",
     "triage",
     "withdraw",
 ]

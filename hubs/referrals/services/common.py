@@ -20,7 +20,7 @@ from hubs.referrals.models import (
 from hubs.referrals.states import (
     ReferralStatus,
 )
-from hubs.staff.models import HubMembership, User
+from hubs.staff.models import TeamMembership, User
 
 #: A dated event the clocks count was recorded. Sender: the ClockEvent; no kwargs.
 clock_event_recorded = hub_signals.signal("clock-event-recorded")
@@ -54,14 +54,14 @@ def required_text(value: str | None, field_name: str, message: str) -> str:
     return text
 
 
-def hub_staff_member(session: Session, hub_id: int, user_id: int | None, field_name: str) -> User:
+def team_staff_member(session: Session, team_id: int, user_id: int | None, field_name: str) -> User:
     user = (
         session.scalar(
             sa.select(User)
-            .join(HubMembership)
+            .join(TeamMembership)
             .where(
                 User.id == user_id,
-                HubMembership.hub_id == hub_id,
+                TeamMembership.team_id == team_id,
                 User.is_active.is_(True),
                 User.kind == "staff",
             )

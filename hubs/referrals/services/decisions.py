@@ -25,29 +25,29 @@ from hubs.referrals.models import (
 )
 from hubs.referrals.services.common import (
     add_history,
-    hub_staff_member,
     record_clock_event,
     required_text,
+    team_staff_member,
 )
 from hubs.referrals.states import (
     REFERRAL_STATES,
     ReferralAction,
     next_status,
 )
-from hubs.staff.models import HubMembership, User
+from hubs.staff.models import TeamMembership, User
 
 referral_transitioned = hub_signals.signal("referral-transitioned")
 episode_opened = hub_signals.signal("episode-opened")
 
 
-def _require_hub_role(
+def _require_team_role(
     session: Session, actor: User, referral: Referral, action: ReferralAction
 ) -> None:
     if not REFERRAL_STATES.permits(action, actor.access_role):
         raise PermissionDenied("Your role cannot take this action on a referral")
     member = session.scalar(
-        sa.select(HubMembership.id).where(
-            HubMembership.user_id == actor.id, HubMembership.hub_id == referral.hub_id
+        sa.select(TeamMembership.id).where(
+            TeamMembership.user_id == actor.id, TeamMembership.team_id == referral.team_id
         )
     )
     if member is None:
@@ -77,7 +77,7 @@ def triage(
     session: Session, actor: User, referral: Referral, *, rationale: str, priority: Priority
 ) -> Referral:
     """The MDT records its triage decision and confirms the priority."""
-    _require_hub_role(session, actor, referral, ReferralAction.TRIAGE)
+    _require_team_role(session, actor, referral, ReferralAction.TRIAGE)
     next_status(referral.status, ReferralAction.TRIAGE)
     referral.triage_rationale = required_text(rationale, "rationale", "Enter the MDT's rationale")
     referral.priority = priority
@@ -95,9 +95,9 @@ def accept(
     package_started_on: dt.date | None = None,
 ) -> Episode:
     """Accept the referral: an episode opens in the hub with a named lead worker."""
-    _require_hub_role(session, actor, referral, ReferralAction.ACCEPT)
+    _require_team_role(session, actor, referral, ReferralAction.ACCEPT)
     next_status(referral.status, ReferralAction.ACCEPT)
-    lead = hub_staff_member(session, referral.hub_id, lead_worker_id, "lead_worker_id")
+    lead = team_staff_member(session, referral.team_id, lead_worker_id, "lead_worker_id")
     if package_started_on and not referral.received_on <= package_started_on <= today():
         raise ValidationError(
             "The start date must be between the referral and today", field="package_started_on"
@@ -105,7 +105,7 @@ def accept(
     episode = Episode(
         referral_id=referral.id,
         person_id=referral.person_id,
-        hub_id=referral.hub_id,
+        team_id=referral.team_id,
         lead_worker_id=lead.id,
     )
     session.add(episode)
@@ -137,12 +137,12 @@ def signpost(
     confirmed_on: dt.date | None,
 ) -> Referral:
     """Close by a warm handover to a named service that has confirmed it will take over."""
-    _require_hub_role(session, actor, referral, ReferralAction.SIGNPOST)
+    _require_team_role(session, actor, referral, ReferralAction.SIGNPOST)
     next_status(referral.status, ReferralAction.SIGNPOST)
     service = session.get(Service, service_id) if service_id else None
     if service is None or not service.is_active:
         raise ValidationError("Choose the named service the person is going to", field="service_id")
-    if service.hub_id == referral.hub_id and service.kind == ServiceKind.HUB_TEAM:
+    if service.team_id == referral.team_id and service.kind == ServiceKind.HUB_TEAM:
         raise ValidationError("Choose a service other than this hub's own team", field="service_id")
     note = required_text(handover_note, "handover_note", "Write the warm-handover note")
     if confirmed_on is None:
@@ -160,7 +160,7 @@ def signpost(
 
 def withdraw(session: Session, actor: User, referral: Referral, *, reason: str) -> Referral:
     """The person has withdrawn their request for support."""
-    _require_hub_role(session, actor, referral, ReferralAction.WITHDRAW)
+    _require_team_role(session, actor, referral, ReferralAction.WITHDRAW)
     next_status(referral.status, ReferralAction.WITHDRAW)
     referral.withdrawn_reason = required_text(reason, "reason", "Enter the person's reason")
     _move(session, actor, referral, ReferralAction.WITHDRAW, referral.withdrawn_reason)
@@ -169,7 +169,7 @@ def withdraw(session: Session, actor: User, referral: Referral, *, reason: str) 
 
 def enter_in_error(session: Session, actor: User, referral: Referral, *, reason: str) -> Referral:
     """The referral was recorded by mistake (e.g. the wrong person); it is kept, not deleted."""
-    _require_hub_role(session, actor, referral, ReferralAction.ENTER_IN_ERROR)
+    _require_team_role(session, actor, referral, ReferralAction.ENTER_IN_ERROR)
     next_status(referral.status, ReferralAction.ENTER_IN_ERROR)
     note = required_text(reason, "reason", "Say what was wrong")
     _move(session, actor, referral, ReferralAction.ENTER_IN_ERROR, note)

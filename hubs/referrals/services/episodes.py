@@ -18,26 +18,26 @@ from hubs.referrals.models import (
     LeadWorkerChange,
 )
 from hubs.referrals.services.common import (
-    hub_staff_member,
     required_text,
+    team_staff_member,
 )
 from hubs.referrals.states import (
     EpisodeAction,
     next_episode_status,
 )
-from hubs.staff.models import HubMembership, MembershipKind, User
+from hubs.staff.models import MembershipKind, TeamMembership, User
 
 #: Sent before an episode finishes. A receiver refuses by raising a domain error, so a
 #: higher feature's rule (pathways' no-gap rule) holds for every caller of finish_episode.
 episode_finishing = hub_signals.signal("episode-finishing")
 
 
-def _require_manager_of(session: Session, actor: User, hub_id: int) -> None:
+def _require_manager_of(session: Session, actor: User, team_id: int) -> None:
     managed = session.scalar(
-        sa.select(HubMembership.id).where(
-            HubMembership.user_id == actor.id,
-            HubMembership.hub_id == hub_id,
-            HubMembership.kind == MembershipKind.MANAGER,
+        sa.select(TeamMembership.id).where(
+            TeamMembership.user_id == actor.id,
+            TeamMembership.team_id == team_id,
+            TeamMembership.kind == MembershipKind.MANAGER,
         )
     )
     if actor.access_role != AccessRole.MANAGER or managed is None:
@@ -48,8 +48,8 @@ def reassign_lead_worker(
     session: Session, actor: User, episode: Episode, *, lead_worker_id: int | None, reason: str
 ) -> Episode:
     """The manager names a new lead worker; who, when and why are kept."""
-    _require_manager_of(session, actor, episode.hub_id)
-    new_lead = hub_staff_member(session, episode.hub_id, lead_worker_id, "lead_worker_id")
+    _require_manager_of(session, actor, episode.team_id)
+    new_lead = team_staff_member(session, episode.team_id, lead_worker_id, "lead_worker_id")
     if new_lead.id == episode.lead_worker_id:
         raise ValidationError("This person is already the lead worker", field="lead_worker_id")
     why = required_text(reason, "reason", "Give a reason for the reassignment")

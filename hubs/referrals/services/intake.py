@@ -13,7 +13,8 @@ from hubs.core.access import AccessRole
 from hubs.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hubs.core.signals import hub_signals
 from hubs.core.types import today
-from hubs.directory.models import GpPractice, Hub, Service, ServiceKind
+from hubs.directory.models import Service, ServiceKind, Team
+from hubs.directory.queries import patch_teams_of
 from hubs.people.access import get_person_for
 from hubs.people.models import Person
 from hubs.referrals.access import get_referral_for
@@ -65,8 +66,8 @@ class ReferralInput:
     communication_needs: str = ""
     diagnosis: str | None = None
     service_id: int | None = None
-    hub_id: int | None = None
-    hub_override_reason: str | None = None
+    team_id: int | None = None
+    team_override_reason: str | None = None
     submission_key: str | None = None
     confirm_duplicate: bool = False
 
@@ -74,45 +75,45 @@ class ReferralInput:
 # --- Routing ------------------------------------------------------------------------------
 
 
-def hub_for_person(session: Session, person: Person) -> Hub | None:
+def team_for_person(session: Session, person: Person) -> Team | None:
     """A person's hub follows from their registered GP practice (practice → LCP → hub)."""
     if person.gp_practice_id is None:
         return None
     return session.scalar(
-        sa.select(Hub)
-        .join(GpPractice, GpPractice.lcp_id == Hub.lcp_id)
-        .where(GpPractice.id == person.gp_practice_id)
+        sa.select(Team).where(Team.id.in_(patch_teams_of(person.gp_practice_id))).order_by(Team.id)
     )
 
 
-def _route(session: Session, person: Person, data: ReferralInput) -> tuple[Hub, str | None]:
-    registered = hub_for_person(session, person)
-    if data.hub_id is None or (registered and data.hub_id == registered.id):
+def _route(session: Session, person: Person, data: ReferralInput) -> tuple[Team, str | None]:
+    registered = team_for_person(session, person)
+    if data.team_id is None or (registered and data.team_id == registered.id):
         if registered is None:
             raise ValidationError(
                 "The person has no registered GP practice: choose the receiving hub and say why",
-                field="hub_id",
+                field="team_id",
             )
         return registered, None
-    reason = (data.hub_override_reason or "").strip()
+    reason = (data.team_override_reason or "").strip()
     if not reason:
         raise ValidationError(
             "Give a reason for sending the referral to a different hub",
-            field="hub_override_reason",
+            field="team_override_reason",
         )
-    hub = session.get(Hub, data.hub_id)
-    if hub is None:
-        raise ValidationError("Choose a hub from the list", field="hub_id")
-    return hub, reason
+    team = session.get(Team, data.team_id)
+    if team is None:
+        raise ValidationError("Choose a hub from the list", field="team_id")
+    return team, reason
 
 
-def _service(session: Session, hub: Hub, service_id: int | None) -> Service:
+def _service(session: Session, team: Team, service_id: int | None) -> Service:
     if service_id is None:
         service = session.scalar(
-            sa.select(Service).where(Service.hub_id == hub.id, Service.kind == ServiceKind.HUB_TEAM)
+            sa.select(Service).where(
+                Service.team_id == team.id, Service.kind == ServiceKind.HUB_TEAM
+            )
         )
         if service is None:
-            raise ValidationError(f"{hub.name} has no hub team service set up", field="hub_id")
+            raise ValidationError(f"{team.name} has no hub team service set up", field="team_id")
         return service
     service = session.get(Service, service_id)
     if service is None or not service.is_active:
@@ -199,8 +200,8 @@ def receive_referral(
             + ". Check it is not the same request, then confirm to record this one too.",
             field="confirm_duplicate",
         )
-    hub, override_reason = _route(session, person, data)
-    referral = _build(session, person, hub, data, override_reason, actor)
+    team, override_reason = _route(session, person, data)
+    referral = _build(session, person, team, data, override_reason, actor)
     session.add(referral)
     session.flush()
     add_history(
@@ -220,15 +221,15 @@ def receive_referral(
 def _build(
     session: Session,
     person: Person,
-    hub: Hub,
+    team: Team,
     data: ReferralInput,
     override_reason: str | None,
     actor: User,
 ) -> Referral:
     return Referral(
         person_id=person.id,
-        hub_id=hub.id,
-        service_id=_service(session, hub, data.service_id).id,
+        team_id=team.id,
+        service_id=_service(session, team, data.service_id).id,
         source=data.source,
         referrer_name=data.referrer_name.strip(),
         referrer_organisation=data.referrer_organisation,
@@ -238,7 +239,7 @@ def _build(
         priority=data.priority,
         communication_needs=data.communication_needs,
         diagnosis=(data.diagnosis or "").strip() or None,
-        hub_override_reason=override_reason,
+        team_override_reason=override_reason,
         is_crisis_routed=data.priority.needs_crisis_routing,
         submission_key=data.submission_key or None,
         created_by_id=actor.id,
@@ -280,5 +281,5 @@ def self_refer(session: Session, actor: User, person_id: int, data: ReferralInpu
     person = get_person_for(session, actor, person_id)
     data.source = ReferralSource.SELF
     data.referrer_name = person.full_name
-    data.hub_id, data.hub_override_reason, data.service_id = None, None, None
+    data.team_id, data.team_override_reason, data.service_id = None, None, None
     return receive_referral(session, actor, person, data)

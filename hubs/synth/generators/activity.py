@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
-from hubs.directory.models import Hub
+from hubs.directory.models import Team, TeamKind
 from hubs.reporting.demo import Generator
 from hubs.reporting.models import ActivityEvent
 from hubs.reporting.refresh import refresh
@@ -33,7 +33,14 @@ def activity(ctx: SynthContext) -> None:
     if ctx.append:
         return
     with Session(bind=ctx.connection) as session:
-        hubs = list(session.scalars(sa.select(Hub).options(joinedload(Hub.lcp)).order_by(Hub.id)))
+        hubs = list(
+            session.scalars(
+                sa.select(Team)
+                .where(Team.kind == TeamKind.COMMUNITY_HUB)
+                .options(selectinload(Team.neighbourhoods))
+                .order_by(Team.id)
+            )
+        )
         journeys = Generator(hubs, ctx.as_of, CITY_FACTOR * ctx.scale.people / CITY_PEOPLE)
         columns = [c.name for c in ActivityEvent.__table__.columns if c.name != "id"]
         # A fixed moment, so the same seed gives the same rows.

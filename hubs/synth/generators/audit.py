@@ -58,7 +58,7 @@ def _referral_events(rng: random.Random, ref: ReferralInfo):  # type: ignore[no-
 
 
 def _reads(ctx: SynthContext, rng: random.Random, episode):  # type: ignore[no-untyped-def]
-    for member in episode.team:
+    for member in episode.care_team:
         end = min(member.left_on or ctx.as_of, episode.finished_on or ctx.as_of, ctx.as_of)
         day = member.joined_on
         yield at(day, rng), member.user.id, "person.view", "person", episode.person_id

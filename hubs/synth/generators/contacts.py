@@ -94,7 +94,7 @@ def _visits(ctx: SynthContext) -> list[tuple[dt.date, Visit]]:
         first, second = episode.first_contact_on, episode.second_contact_on
         if first is None:
             continue
-        for n, member in enumerate(episode.team):
+        for n, member in enumerate(episode.care_team):
             is_first_lead = n == 0
             if second is None and not is_first_lead:
                 break  # nobody else sees the person before their second contact
@@ -213,7 +213,7 @@ def contacts(ctx: SynthContext) -> None:
         for cid, (day, visit, upcoming) in zip(ids, batch, strict=True):
             sources = visit.episode.sources
             fixed = day in (visit.episode.first_contact_on, visit.episode.second_contact_on) and (
-                visit.member is visit.episode.team[0]
+                visit.member is visit.episode.care_team[0]
             )
             if fixed:
                 kind = (

@@ -9,8 +9,18 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hubs.directory.models import GpPractice, Hub, Lcp, Organisation, Service
-from hubs.synth.context import HubInfo, SynthContext
+from hubs.directory.models import (
+    Area,
+    GpPractice,
+    Neighbourhood,
+    Organisation,
+    Place,
+    Service,
+    Team,
+    TeamKind,
+    team_coverage,
+)
+from hubs.synth.context import SynthContext, TeamInfo
 from hubs.synth.population import load_population
 from hubs.synth.registry import generator
 
@@ -18,13 +28,13 @@ PRACTICES_PER_LCP = 4
 
 
 def _load_reference(ctx: SynthContext) -> None:
-    from hubs.directory.services import load_reference_data
-    from hubs.support.offers import load_offer_details
+    from hubs.directory.loading import load_shipped_areas
+    from hubs.support.offers import load_shipped_offers
 
     session = Session(bind=ctx.connection)
     try:
-        load_reference_data(session)
-        load_offer_details(session)
+        load_shipped_areas(session)
+        load_shipped_offers(session)
         session.flush()
     finally:
         session.close()
@@ -35,27 +45,35 @@ def _extra_lcps(ctx: SynthContext, have: int) -> None:
     wanted = ctx.scale.hubs - have
     if wanted <= 0:
         return
-    trust = ctx.connection.scalar(sa.select(Organisation.id).where(Organisation.code == "LYPFT"))
-    lcp_ids = ctx.ids(Lcp.__table__, wanted)
-    hub_ids = ctx.ids(Hub.__table__, wanted)
+    conn = ctx.connection
+    trust = conn.scalar(sa.select(Organisation.id).where(Organisation.code == "LYPFT"))
+    area = conn.scalar(sa.select(Area.id).where(Area.code == "LEEDS"))
+    place = conn.scalar(sa.select(Place.id).where(Place.code == "LEEDS"))
+    neighbourhood_ids = ctx.ids(Neighbourhood.__table__, wanted)
+    team_ids = ctx.ids(Team.__table__, wanted)
     service_ids = ctx.ids(Service.__table__, wanted)
     codes = [f"SYN{n:03d}" for n in range(have + 1, have + wanted + 1)]
     ctx.insert(
-        Lcp.__table__,
-        ("id", "code", "name", "is_early_implementer", "is_demo"),
+        Neighbourhood.__table__,
+        ("id", "place_id", "code", "name", "is_early_implementer", "is_demo"),
         [
-            (i, c, f"Synthetic LCP {c[3:]} (fictional)", False, True)
-            for i, c in zip(lcp_ids, codes, strict=True)
+            (i, place, c, f"Synthetic LCP {c[3:]} (fictional)", False, True)
+            for i, c in zip(neighbourhood_ids, codes, strict=True)
         ],
     )
     go_live = dt.date(2025, 4, 1)
     ctx.insert(
-        Hub.__table__,
-        ("id", "lcp_id", "name", "go_live_on"),
+        Team.__table__,
+        ("id", "area_id", "code", "name", "kind", "organisation_id", "min_age", "go_live_on"),
         [
-            (h, lid, f"Synthetic hub {c[3:]} (fictional)", go_live)
-            for h, lid, c in zip(hub_ids, lcp_ids, codes, strict=True)
+            (h, area, c, f"Synthetic hub {c[3:]} (fictional)", "community_hub", trust, 16, go_live)
+            for h, c in zip(team_ids, codes, strict=True)
         ],
+    )
+    ctx.insert(
+        team_coverage,
+        ("team_id", "neighbourhood_id"),
+        list(zip(team_ids, neighbourhood_ids, strict=True)),
     )
     ctx.insert(
         Service.__table__,
@@ -65,7 +83,7 @@ def _extra_lcps(ctx: SynthContext, have: int) -> None:
             "name",
             "kind",
             "organisation_id",
-            "hub_id",
+            "team_id",
             "opening_hours",
             "min_age",
             "description",
@@ -82,36 +100,36 @@ def _extra_lcps(ctx: SynthContext, have: int) -> None:
                 16,
                 "Integrated community mental health support.",
             )
-            for s, h, c in zip(service_ids, hub_ids, codes, strict=True)
+            for s, h, c in zip(service_ids, team_ids, codes, strict=True)
         ],
     )
 
 
 def _extra_practices(ctx: SynthContext) -> None:
     rows = ctx.connection.execute(
-        sa.select(Lcp.id, Lcp.code, sa.func.count(GpPractice.id))
-        .outerjoin(GpPractice, GpPractice.lcp_id == Lcp.id)
-        .group_by(Lcp.id, Lcp.code)
-        .order_by(Lcp.id)
+        sa.select(Neighbourhood.id, Neighbourhood.code, sa.func.count(GpPractice.id))
+        .outerjoin(GpPractice, GpPractice.neighbourhood_id == Neighbourhood.id)
+        .group_by(Neighbourhood.id, Neighbourhood.code)
+        .order_by(Neighbourhood.id)
     ).all()
     new = [
-        (lcp_id, code, n)
-        for lcp_id, code, have in rows
+        (neighbourhood_id, code, n)
+        for neighbourhood_id, code, have in rows
         for n in range(have + 1, PRACTICES_PER_LCP + 1)
     ]
     ids = ctx.ids(GpPractice.__table__, len(new))
     ctx.insert(
         GpPractice.__table__,
-        ("id", "code", "name", "lcp_id", "postcode"),
+        ("id", "code", "name", "neighbourhood_id", "postcode"),
         [
             (
                 i,
                 f"SYN-{code}-{n}",
                 f"Synthetic practice {code} {n} (fictional)",
-                lcp_id,
-                f"LS{(lcp_id % 28) + 1} {n}ZZ",
+                neighbourhood_id,
+                f"LS{(neighbourhood_id % 28) + 1} {n}ZZ",
             )
-            for i, (lcp_id, code, n) in zip(ids, new, strict=True)
+            for i, (neighbourhood_id, code, n) in zip(ids, new, strict=True)
         ],
     )
 
@@ -124,25 +142,33 @@ def _read_world(ctx: SynthContext) -> None:
         for code, sid, kind in conn.execute(sa.select(Service.code, Service.id, Service.kind))
     }
     practices: dict[int, list[tuple[int, str]]] = {}
-    for pid, lcp_id, postcode in conn.execute(
-        sa.select(GpPractice.id, GpPractice.lcp_id, GpPractice.postcode).order_by(GpPractice.id)
+    for pid, neighbourhood_id, postcode in conn.execute(
+        sa.select(GpPractice.id, GpPractice.neighbourhood_id, GpPractice.postcode).order_by(
+            GpPractice.id
+        )
     ):
-        practices.setdefault(lcp_id, []).append((pid, postcode or "LS1 1ZZ"))
+        practices.setdefault(neighbourhood_id, []).append((pid, postcode or "LS1 1ZZ"))
     population = load_population()
     city_codes = sorted(population)
+    # The synthetic city fills Leeds's hubs (one neighbourhood each) with people.
     hubs = conn.execute(
-        sa.select(Hub.id, Hub.lcp_id, Lcp.code).join(Lcp, Lcp.id == Hub.lcp_id).order_by(Hub.id)
+        sa.select(Team.id, Neighbourhood.id, Neighbourhood.code)
+        .join(team_coverage, team_coverage.c.team_id == Team.id)
+        .join(Neighbourhood, Neighbourhood.id == team_coverage.c.neighbourhood_id)
+        .join(Area, Area.id == Team.area_id)
+        .where(Team.kind == TeamKind.COMMUNITY_HUB, Area.code == "LEEDS")
+        .order_by(Team.id)
     ).all()
-    for n, (hub_id, lcp_id, code) in enumerate(hubs[: ctx.scale.hubs]):
+    for n, (team_id, neighbourhood_id, code) in enumerate(hubs[: ctx.scale.hubs]):
         pop_code = code if code in population else city_codes[n % len(city_codes)]
         world.hubs.append(
-            HubInfo(
-                hub_id,
-                lcp_id,
+            TeamInfo(
+                team_id,
+                neighbourhood_id,
                 code,
                 pop_code,
                 world.services[f"HUB-{code}"][0],
-                practices.get(lcp_id, []),
+                practices.get(neighbourhood_id, []),
                 population[pop_code].weight,
             )
         )
@@ -153,7 +179,12 @@ def directory(ctx: SynthContext) -> None:
     """LCPs, hubs, practices and services, then the hubs this run fills with people."""
     _load_reference(ctx)
     if not ctx.append:
-        have = ctx.connection.scalar(sa.select(sa.func.count(Hub.id))) or 0
+        have = (
+            ctx.connection.scalar(
+                sa.select(sa.func.count(Team.id)).where(Team.kind == TeamKind.COMMUNITY_HUB)
+            )
+            or 0
+        )
         _extra_lcps(ctx, have)
         _extra_practices(ctx)
     _read_world(ctx)

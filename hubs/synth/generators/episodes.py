@@ -47,11 +47,11 @@ class Pool:
 
 def _pools(ctx: SynthContext) -> dict[tuple[int, str], Pool]:
     pools: dict[tuple[int, str], Pool] = {}
-    for hub in ctx.world.hubs:
-        staff = ctx.world.staff_of(hub.id)
-        pools[(hub.id, "lead")] = Pool([s for s in staff if s.role in CLINICAL_ROLES])
+    for team in ctx.world.hubs:
+        staff = ctx.world.staff_of(team.id)
+        pools[(team.id, "lead")] = Pool([s for s in staff if s.role in CLINICAL_ROLES])
         for role in {r for roles, _ in EXTRA_MEMBERS for r in roles}:
-            pools[(hub.id, role)] = Pool([s for s in staff if s.role == role])
+            pools[(team.id, role)] = Pool([s for s in staff if s.role == role])
     return pools
 
 
@@ -66,26 +66,30 @@ def _left(
     return upto(end, as_of)
 
 
-def _team(
+def _care_team(
     ctx: SynthContext, rng: random.Random, episode: EpisodeInfo, pools: dict[tuple[int, str], Pool]
 ) -> None:
-    hub_id = episode.hub_id
-    lead = pools[(hub_id, "lead")].pick(rng)
+    team_id = episode.team_id
+    lead = pools[(team_id, "lead")].pick(rng)
     assert lead is not None, "every hub needs clinicians who can lead an episode"
     episode.lead = lead
-    episode.team.append(TeamMember(lead, episode.opened_on, upto(episode.finished_on, ctx.as_of)))
+    episode.care_team.append(
+        TeamMember(lead, episode.opened_on, upto(episode.finished_on, ctx.as_of))
+    )
     start = episode.first_contact_on
     if start is None:
         return
     for roles, share in EXTRA_MEMBERS:
         if rng.random() >= share:
             continue
-        member = pools[(hub_id, rng.choice(roles))].pick(rng)
+        member = pools[(team_id, rng.choice(roles))].pick(rng)
         joined = plus(start, rng.randint(3, 45))
-        if member is None or member.id in {m.user.id for m in episode.team}:
+        if member is None or member.id in {m.user.id for m in episode.care_team}:
             continue
         if joined <= min(episode.finished_on or ctx.as_of, ctx.as_of):
-            episode.team.append(TeamMember(member, joined, _left(rng, joined, episode, ctx.as_of)))
+            episode.care_team.append(
+                TeamMember(member, joined, _left(rng, joined, episode, ctx.as_of))
+            )
 
 
 def _change_lead(
@@ -95,13 +99,13 @@ def _change_lead(
     start, end = episode.second_contact_on, episode.finished_on or ctx.as_of
     if start is None or (end - start).days < 60 or rng.random() >= LEAD_CHANGE_SHARE:
         return None
-    new = pools[(episode.hub_id, "lead")].pick(rng)
+    new = pools[(episode.team_id, "lead")].pick(rng)
     old = episode.lead
-    if new is None or old is None or new.id in {m.user.id for m in episode.team}:
+    if new is None or old is None or new.id in {m.user.id for m in episode.care_team}:
         return None
     on = plus(start, rng.randint(30, (end - start).days - 1))
-    episode.team[0].left_on = on
-    episode.team.append(TeamMember(new, on, upto(episode.finished_on, ctx.as_of)))
+    episode.care_team[0].left_on = on
+    episode.care_team.append(TeamMember(new, on, upto(episode.finished_on, ctx.as_of)))
     episode.lead = new
     return (old.id, new.id, rng.choice(LEAD_CHANGE_REASONS), at(on, rng))
 
@@ -115,23 +119,23 @@ def episodes(ctx: SynthContext) -> None:
     managers: dict[int | None, int] = {}
     for member in ctx.world.staff:
         if member.role == "team_manager":
-            managers.setdefault(member.hub_id, member.id)
+            managers.setdefault(member.team_id, member.id)
     changes = []
     for episode_id, episode in zip(
         ctx.ids(Episode.__table__, len(ctx.world.episodes)), ctx.world.episodes, strict=True
     ):
         episode.id = episode_id
-        _team(ctx, rng, episode, pools)
+        _care_team(ctx, rng, episode, pools)
         change = _change_lead(ctx, rng, episode, pools)
         if change:
-            changes.append((episode.id, *change, managers.get(episode.hub_id)))
+            changes.append((episode.id, *change, managers.get(episode.team_id)))
     ctx.insert(
         Episode.__table__,
         (
             "id",
             "referral_id",
             "person_id",
-            "hub_id",
+            "team_id",
             "status",
             "lead_worker_id",
             "opened_at",
@@ -143,7 +147,7 @@ def episodes(ctx: SynthContext) -> None:
                 e.id,
                 e.referral.id,
                 e.person_id,
-                e.hub_id,
+                e.team_id,
                 e.status,
                 e.lead.id,  # type: ignore[union-attr]
                 at(e.opened_on, rng),
@@ -156,7 +160,7 @@ def episodes(ctx: SynthContext) -> None:
     members = [
         (e.id, m.user.id, m.user.role, m.joined_on, m.left_on)
         for e in ctx.world.episodes
-        for m in e.team
+        for m in e.care_team
     ]
     ctx.insert(
         CareTeamMember.__table__,

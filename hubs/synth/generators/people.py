@@ -59,7 +59,7 @@ def synthetic_nhs_numbers(rng: random.Random, count: int, taken: set[str]) -> li
     return numbers
 
 
-def _hub_choices(ctx: SynthContext, rng: random.Random, count: int) -> list[int]:
+def _team_choices(ctx: SynthContext, rng: random.Random, count: int) -> list[int]:
     hubs = ctx.world.hubs
     return rng.choices(range(len(hubs)), weights=[h.weight for h in hubs], k=count)
 
@@ -84,10 +84,10 @@ def people(ctx: SynthContext) -> None:
     # Records begin when the history does (e.g. moved over from the previous system).
     created = dt.datetime.combine(history_start(ctx), dt.time(8), tzinfo=dt.UTC)
     rows = []
-    for pid, number, hub_index in zip(ids, numbers, _hub_choices(ctx, rng, count), strict=True):
-        hub = ctx.world.hubs[hub_index]
-        born, sex, ethnic = sample_person(rng, population[hub.population_code], ctx.as_of)
-        practice_id, practice_postcode = rng.choice(hub.practices)
+    for pid, number, hub_index in zip(ids, numbers, _team_choices(ctx, rng, count), strict=True):
+        team = ctx.world.hubs[hub_index]
+        born, sex, ethnic = sample_person(rng, population[team.population_code], ctx.as_of)
+        practice_id, practice_postcode = rng.choice(team.practices)
         language = rng.choices(langs, weights=lang_weights)[0]
         interpreter = language != "English" and rng.random() < 0.4
         rows.append(
@@ -108,7 +108,7 @@ def people(ctx: SynthContext) -> None:
                 created,
             )
         )
-        ctx.world.people.append(PersonInfo(pid, hub, born, sex))
+        ctx.world.people.append(PersonInfo(pid, team, born, sex))
     ctx.insert(
         Person.__table__,
         (

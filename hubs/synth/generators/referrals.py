@@ -16,7 +16,7 @@ import random
 
 from hubs.referrals.models import Referral, ReferralEvent, ReferralNeed
 from hubs.synth import texts
-from hubs.synth.context import EpisodeInfo, HubInfo, PersonInfo, ReferralInfo, SynthContext
+from hubs.synth.context import EpisodeInfo, PersonInfo, ReferralInfo, SynthContext, TeamInfo
 from hubs.synth.dist import at, plus, upto
 from hubs.synth.generators.referral_plans import OVERRIDE_SHARE, Plan, plan_timelines
 from hubs.synth.registry import generator
@@ -24,10 +24,10 @@ from hubs.synth.registry import generator
 # --- Materialising the plans at the as-of date ----------------------------------------------
 
 
-def _hub(ctx: SynthContext, rng: random.Random, person: PersonInfo) -> HubInfo:
+def _team(ctx: SynthContext, rng: random.Random, person: PersonInfo) -> TeamInfo:
     if rng.random() < OVERRIDE_SHARE:
         return rng.choice(ctx.world.hubs)
-    return person.hub
+    return person.team
 
 
 def _status(plan: Plan, received: dt.date, as_of: dt.date) -> tuple[str, dt.date | None]:
@@ -63,24 +63,24 @@ def materialise(ctx: SynthContext, rng: random.Random) -> None:
     world, as_of = ctx.world, ctx.as_of
     planned = plan_timelines(ctx, rng)
     ids = ctx.ids(Referral.__table__, len(planned))
-    staff_by_hub: dict[int, tuple[list[int], list[int]]] = {}
-    for hub in world.hubs:
-        members = world.staff_of(hub.id)
+    staff_by_team: dict[int, tuple[list[int], list[int]]] = {}
+    for team in world.hubs:
+        members = world.staff_of(team.id)
         admins = [s.id for s in members if s.role == "administrator"] or [members[0].id]
         clinicians = [s.id for s in members if s.role in CLINICAL_ROLES] or [members[0].id]
-        staff_by_hub[hub.id] = (admins, clinicians)
+        staff_by_team[team.id] = (admins, clinicians)
     for rid, (person, received, plan) in zip(ids, planned, strict=True):
-        hub = _hub(ctx, rng, person)
+        team = _team(ctx, rng, person)
         status, closed = _status(plan, received, as_of)
         triaged = None if plan.triage_d is None else upto(plus(received, plan.triage_d), as_of)
         service_id = (
-            hub.team_service_id if plan.service == "HUB" else world.services[plan.service][0]
+            team.team_service_id if plan.service == "HUB" else world.services[plan.service][0]
         )
-        admins, clinicians = staff_by_hub[hub.id]
+        admins, clinicians = staff_by_team[team.id]
         ref = ReferralInfo(
             rid,
             person,
-            hub,
+            team,
             service_id,
             plan.service,
             plan.source,
@@ -95,16 +95,16 @@ def materialise(ctx: SynthContext, rng: random.Random) -> None:
             clinician_id=rng.choice(clinicians),
         )
         if status == "signposted":
-            ref.signposted_to = _destination(ctx, rng, plan.signpost_to or "TALKING", hub)
+            ref.signposted_to = _destination(ctx, rng, plan.signpost_to or "TALKING", team)
         if status == "accepted":
             ref.episode = _episode(rid, ref, plan, as_of)
             world.episodes.append(ref.episode)
         world.referrals.append(ref)
 
 
-def _destination(ctx: SynthContext, rng: random.Random, code: str, hub: HubInfo) -> int:
+def _destination(ctx: SynthContext, rng: random.Random, code: str, team: TeamInfo) -> int:
     if code == "TRANSFER":
-        others = [h for h in ctx.world.hubs if h.id != hub.id] or ctx.world.hubs
+        others = [h for h in ctx.world.hubs if h.id != team.id] or ctx.world.hubs
         return rng.choice(others).team_service_id
     return ctx.world.services[code][0]
 
@@ -129,7 +129,7 @@ def _referral_row(rng: random.Random, ref: ReferralInfo) -> tuple:  # type: igno
     return (
         ref.id,
         ref.person.id,
-        ref.hub.id,
+        ref.team.id,
         ref.service_id,
         ref.source,
         "Dr " + ("Patel", "Smith", "Okafor", "Nowak", "Hughes")[ref.id % 5]
@@ -142,7 +142,7 @@ def _referral_row(rng: random.Random, ref: ReferralInfo) -> tuple:  # type: igno
         ref.priority,
         "",
         None,
-        "Moving to this area soon" if ref.hub is not ref.person.hub else None,
+        "Moving to this area soon" if ref.team is not ref.person.team else None,
         ref.priority in ("emergency", "very_urgent"),
         status,
         rng.choice(texts.TRIAGE) if ref.triaged_on else None,
@@ -161,7 +161,7 @@ def _referral_row(rng: random.Random, ref: ReferralInfo) -> tuple:  # type: igno
 REFERRAL_COLUMNS = (
     "id",
     "person_id",
-    "hub_id",
+    "team_id",
     "service_id",
     "source",
     "referrer_name",
@@ -172,7 +172,7 @@ REFERRAL_COLUMNS = (
     "priority",
     "communication_needs",
     "diagnosis",
-    "hub_override_reason",
+    "team_override_reason",
     "is_crisis_routed",
     "status",
     "triage_rationale",

@@ -22,7 +22,7 @@ def sharing(ctx: SynthContext) -> None:
     consents, withdrawals, accounts = [], [], []
     given: set[tuple[int, int]] = set()
     for episode in ctx.world.episodes:
-        for member in episode.team:
+        for member in episode.care_team:
             key = (episode.person_id, member.user.organisation_id)
             if member.user.role in VCSE_ROLES and key not in given:
                 given.add(key)

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.low_level import hash_secret
 
 from hubs.config import Config
-from hubs.staff.models import HubMembership, User
+from hubs.staff.models import TeamMembership, User
 from hubs.synth import names
 from hubs.synth.context import StaffInfo, SynthContext
 from hubs.synth.registry import generator
@@ -101,14 +101,14 @@ def _team_sizes(ctx: SynthContext) -> list[int]:
 def _load_existing(ctx: SynthContext) -> None:
     """Append runs reuse the staff of the first run."""
     rows = ctx.connection.execute(
-        sa.select(User.id, HubMembership.hub_id, User.role, User.organisation_id, User.is_active)
-        .outerjoin(HubMembership, HubMembership.user_id == User.id)
+        sa.select(User.id, TeamMembership.team_id, User.role, User.organisation_id, User.is_active)
+        .outerjoin(TeamMembership, TeamMembership.user_id == User.id)
         .where(User.email.like(f"%@{EMAIL_DOMAIN}"), User.kind == "staff")
         .order_by(User.id)
     )
-    for uid, hub_id, role, org_id, active in rows:
+    for uid, team_id, role, org_id, active in rows:
         weight = 0.6 + (uid * 2654435761 % 1000) / 1000  # stable, varied caseload sizes
-        ctx.world.staff.append(StaffInfo(uid, hub_id, str(role), org_id, active, weight))
+        ctx.world.staff.append(StaffInfo(uid, team_id, str(role), org_id, active, weight))
 
 
 @generator("staff", after=("directory",))
@@ -121,9 +121,9 @@ def staff(ctx: SynthContext) -> None:
     rng = ctx.rng("staff")
     orgs = ctx.world.organisations
     people: list[tuple[int | None, str, str]] = []
-    for hub, size in zip(ctx.world.hubs, _team_sizes(ctx), strict=True):
+    for team, size in zip(ctx.world.hubs, _team_sizes(ctx), strict=True):
         people += [
-            (hub.id, role, ROLE_ORGANISATION.get(role, "LYPFT")) for role in team_roles(size)
+            (team.id, role, ROLE_ORGANISATION.get(role, "LYPFT")) for role in team_roles(size)
         ]
     people += [(None, role, org) for role, org, n in CITY_WIDE for _ in range(n)]
     ids = ctx.ids(User.__table__, len(people))
@@ -132,7 +132,7 @@ def staff(ctx: SynthContext) -> None:
     )
     users, memberships = [], []
     managers: set[int] = set()
-    for uid, (hub_id, role, org) in zip(ids, people, strict=True):
+    for uid, (team_id, role, org) in zip(ids, people, strict=True):
         active = rng.random() >= DEACTIVATED_SHARE or role == "team_manager"
         name = f"{names.given_name(rng, rng.choice(('female', 'male')))} {names.family_name(rng)}"
         users.append(
@@ -152,13 +152,13 @@ def staff(ctx: SynthContext) -> None:
             )
         )
         ctx.world.staff.append(
-            StaffInfo(uid, hub_id, role, orgs[org], active, rng.lognormvariate(0, 0.35))
+            StaffInfo(uid, team_id, role, orgs[org], active, rng.lognormvariate(0, 0.35))
         )
-        if hub_id is not None:
+        if team_id is not None:
             # The first team manager of each hub manages it; a second is a member (deputy).
-            kind = "manager" if role == "team_manager" and hub_id not in managers else "member"
-            managers.add(hub_id) if kind == "manager" else None
-            memberships.append((uid, hub_id, kind, created.date()))
+            kind = "manager" if role == "team_manager" and team_id not in managers else "member"
+            managers.add(team_id) if kind == "manager" else None
+            memberships.append((uid, team_id, kind, created.date()))
     ctx.insert(
         User.__table__,
         (
@@ -177,9 +177,9 @@ def staff(ctx: SynthContext) -> None:
         ),
         users,
     )
-    membership_ids = ctx.ids(HubMembership.__table__, len(memberships))
+    membership_ids = ctx.ids(TeamMembership.__table__, len(memberships))
     ctx.insert(
-        HubMembership.__table__,
-        ("id", "user_id", "hub_id", "kind", "started_on"),
+        TeamMembership.__table__,
+        ("id", "user_id", "team_id", "kind", "started_on"),
         [(i, *m) for i, m in zip(membership_ids, memberships, strict=True)],
     )

@@ -30,7 +30,7 @@ def signposting(ctx: SynthContext) -> None:
     offers = [ctx.world.services[c][0] for c in OFFERS if c in ctx.world.services]
     rows = []
     for episode in ctx.world.episodes:
-        for member in episode.team:
+        for member in episode.care_team:
             if member.user.role not in VCSE_ROLES or rng.random() >= 0.6:
                 continue
             end = min(member.left_on or ctx.as_of, episode.finished_on or ctx.as_of)
