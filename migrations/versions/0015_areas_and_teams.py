@@ -231,12 +231,8 @@ def _move_data():
     if conn.dialect.name == "postgresql":
         # Rows kept their ids: the new tables' sequences carry on after them.
         for table in ("neighbourhoods", "teams", "team_memberships"):
-            conn.execute(
-                sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                    f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-                )
-            )
+            restart = "SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {0}), false)"
+            conn.execute(sa.text(restart.format(table)))
 
 
 def _repoint(table, old, new, old_target, new_target, indexed):
